@@ -1,0 +1,133 @@
+import { createRequire } from 'node:module';
+import { Language, Parser, type Node } from 'web-tree-sitter';
+
+/** What the transforms need to know about a shell-form RUN script. */
+export interface ShellScript {
+  /** The shell could not parse it (unbalanced quotes, stray operators, …). */
+  parseError: boolean;
+  /** It contains a `#` comment, which would swallow anything appended after it. */
+  hasComment: boolean;
+  /** Something runs in the background (`&`). */
+  background: boolean;
+  /** Constructs whose effect outlives their command (`cd`, `export`, an assignment, `exit`, …). */
+  leaks: string[];
+  /** The operators that join the top-level items: `&&`, `||`, `;`, `&`, or a newline. */
+  topLevelOperators: string[];
+  /** Names of the simple commands, in source order (`$X` when the name is an expansion). */
+  commands: string[];
+  /** Each simple command as its words (quotes removed where they are plain strings). */
+  commandWords: string[][];
+}
+
+/** Builtins whose effect persists in the shell that runs them. */
+const STATEFUL_BUILTINS = new Set([
+  'cd', 'pushd', 'popd', 'export', 'unset', 'set', 'shopt', 'umask', 'ulimit', 'alias', 'unalias',
+  'trap', 'source', '.', 'eval', 'exec', 'exit', 'return', 'readonly', 'declare', 'typeset', 'local',
+  'read', 'shift', 'getopts', 'hash', 'enable', 'builtin', 'command', 'let', 'mapfile', 'readarray',
+]);
+
+/** Node types that neither change shell state themselves nor hide a command we cannot see. */
+const PLAIN_NODES = new Set([
+  'program', 'list', 'pipeline', 'redirected_statement', 'file_redirect', 'herestring_redirect',
+  'command_name', 'word', 'string', 'raw_string', 'string_content', 'ansi_c_string', 'concatenation',
+  'number', 'simple_expansion', 'expansion', 'variable_name', 'special_variable_name', 'subshell',
+  'command_substitution', 'test_command', 'binary_expression', 'unary_expression',
+  'parenthesized_expression', 'test_operator', 'regex', 'extglob_pattern', 'file_descriptor',
+  'compound_statement', 'if_statement', 'elif_clause', 'else_clause', 'negated_command',
+  'brace_expression', 'translated_string',
+]);
+
+let parser: Parser | null = null;
+
+/** Loads the tree-sitter-bash grammar once. Must be awaited before {@link analyzeScript}. */
+export async function loadShellParser(): Promise<void> {
+  if (parser) return;
+  const require = createRequire(import.meta.url);
+  await Parser.init();
+  const language = await Language.load(require.resolve('tree-sitter-bash/tree-sitter-bash.wasm'));
+  const created = new Parser();
+  created.setLanguage(language);
+  parser = created;
+}
+
+function wordText(node: Node): string {
+  if (node.type === 'raw_string') return node.text.slice(1, -1);
+  if (node.type === 'string' && node.namedChildren.every((c) => c?.type === 'string_content')) {
+    return node.text.slice(1, -1);
+  }
+  return node.text;
+}
+
+/** Parses a script as `/bin/sh -c` receives it (continuations already joined). */
+export function analyzeScript(script: string): ShellScript {
+  if (!parser) throw new Error('shell parser not loaded: await loadShellParser() first');
+  const tree = parser.parse(script);
+  if (!tree) throw new Error('tree-sitter returned no tree');
+  const root = tree.rootNode;
+  const result: ShellScript = {
+    parseError: root.hasError,
+    hasComment: false,
+    background: false,
+    leaks: [],
+    topLevelOperators: [],
+    commands: [],
+    commandWords: [],
+  };
+
+  for (const child of root.children) {
+    if (child && !child.isNamed && child.type !== '\n') result.topLevelOperators.push(child.type);
+  }
+  const statements = root.namedChildren.filter((c) => c?.type !== 'comment').length;
+  if (statements - 1 > result.topLevelOperators.length) result.topLevelOperators.push('\n');
+  for (const child of root.namedChildren) {
+    if (child?.type === 'list') collectListOperators(child, result.topLevelOperators);
+  }
+
+  // Inside `( … )` or `$( … )` state changes stay in the subshell.
+  const visit = (node: Node, inSubshell = false): void => {
+    if (node.type === 'comment') {
+      result.hasComment = true;
+      return;
+    }
+    if (!node.isNamed) {
+      if (node.type === '&') result.background = true;
+      return;
+    }
+    if (node.type === 'command') {
+      const nameNode = node.childForFieldName('name');
+      const words = node.namedChildren
+        .filter((c): c is Node => c !== null && c.type !== 'variable_assignment' && !c.type.endsWith('redirect'))
+        .map((c) => (c.type === 'command_name' ? wordText(c.firstNamedChild ?? c) : wordText(c)));
+      const name = nameNode?.text ?? '';
+      const plainName = nameNode?.firstNamedChild?.type === 'word';
+      result.commands.push(name);
+      result.commandWords.push(words);
+      if (!inSubshell && STATEFUL_BUILTINS.has(name)) result.leaks.push(name);
+      else if (!inSubshell && !plainName) result.leaks.push(`a command named by an expansion (${name})`);
+      for (const child of node.namedChildren) {
+        if (child && child.type !== 'variable_assignment') visit(child, inSubshell);
+      }
+      return;
+    }
+    if (node.type === 'variable_assignment' || node.type === 'variable_assignments') {
+      if (!inSubshell) result.leaks.push(`the assignment ${node.text}`);
+      return;
+    }
+    if (!inSubshell && !PLAIN_NODES.has(node.type)) {
+      result.leaks.push(node.type === 'ERROR' ? 'a syntax error' : `a ${node.type.replace(/_/g, ' ')}`);
+    }
+    const childInSubshell = inSubshell || node.type === 'subshell' || node.type === 'command_substitution';
+    for (const child of node.children) if (child) visit(child, childInSubshell);
+  };
+  visit(root);
+  tree.delete();
+  return result;
+}
+
+function collectListOperators(list: Node, into: string[]): void {
+  for (const child of list.children) {
+    if (!child) continue;
+    if (child.type === '&&' || child.type === '||') into.push(child.type);
+    else if (child.type === 'list') collectListOperators(child, into);
+  }
+}

@@ -1,0 +1,195 @@
+/**
+ * merge-runs: joins consecutive RUN instructions of one stage into a single RUN.
+ *
+ * Why: every RUN is a layer. A file a later RUN deletes still ships in the earlier layer, and
+ * each layer costs a snapshot on build and a blob on pull. One RUN per logical step, written one
+ * command per line and joined with ` && \`, keeps the image's filesystem identical (contract
+ * `identical`) while dropping the extra layers.
+ *
+ * How it keeps behaviour: each RUN used to start in a fresh shell, so a step that changes shell
+ * state (`cd`, `export`, an assignment, `set`, `exit`, a function, …) is wrapped in a subshell
+ * `( … )` before the next one runs. A step with a top-level `;` or `||` is grouped the same way,
+ * so that a failure earlier in the chain still fails the build.
+ *
+ * What it skips, each with a reason: RUNs with different flags (`--mount`, `--network`, …),
+ * exec-form and heredoc RUNs, scripts the shell cannot parse, background jobs (`&`), a `#` comment
+ * in the script (it would swallow what follows), a script that ends in a comment line of its
+ * continuation, a SHELL that is not a POSIX sh or bash with plain options, Windows bases, and
+ * RUNs marked `# dockeropt ignore=merge-runs`. Anything between two RUNs but comments (kept, as
+ * comment lines of the continuation) or blank lines (dropped) ends a chain.
+ */
+import type { Proposal, TextEdit, Transform } from '../engine/types.js';
+import { isIgnored, type DockerfileModel, type InstructionView, type StageView } from '../model/dockerfile.js';
+import { analyzeScript, type ShellScript } from '../model/shell.js';
+
+const INDENT = '    ';
+
+/** A SHELL whose `&&`, `( … )` and exit-status rules are the POSIX ones this transform relies on. */
+const POSIX_SHELLS = [
+  ['/bin/sh', '-c'], ['sh', '-c'], ['/bin/bash', '-c'], ['bash', '-c'], ['/bin/ash', '-c'], ['/bin/dash', '-c'],
+  ['/bin/bash', '-o', 'pipefail', '-c'], ['bash', '-o', 'pipefail', '-c'], ['/bin/ash', '-o', 'pipefail', '-c'],
+  ['/bin/sh', '-o', 'pipefail', '-c'],
+].map((argv) => JSON.stringify(argv));
+
+const WINDOWS_BASE = /windows|servercore|nanoserver/i;
+
+interface Step {
+  run: InstructionView;
+  script: ShellScript;
+  /** Offset just after the script's last character. */
+  contentEnd: number;
+  /** Why this RUN cannot join any chain, if it cannot. */
+  blocked?: string;
+}
+
+export const mergeRuns: Transform = {
+  id: 'merge-runs',
+  title: 'Merge consecutive RUN instructions',
+  contract: 'identical',
+  priority: 10,
+  run(doc) {
+    const proposals: Proposal[] = [];
+    const shellByStageName = new Map<string, string | null>();
+    for (const stage of doc.stages) {
+      const inherited = shellByStageName.get(stage.base.toLowerCase());
+      proposals.push(...mergeStage(doc, stage, inherited ?? null));
+      const lastShell = [...stage.instructions].reverse().find((i) => i.keyword === 'SHELL');
+      if (stage.name) {
+        shellByStageName.set(stage.name.toLowerCase(), lastShell ? JSON.stringify(lastShell.execForm) : (inherited ?? null));
+      }
+    }
+    return proposals;
+  },
+};
+
+function mergeStage(doc: DockerfileModel, stage: StageView, inheritedShell: string | null): Proposal[] {
+  const proposals: Proposal[] = [];
+  let shell = inheritedShell;
+  let chain: Step[] = [];
+  let previous: InstructionView | null = null;
+  let previousStep: Step | null = null;
+
+  const flush = () => {
+    if (chain.length > 1) proposals.push(mergeProposal(doc, chain));
+    chain = [];
+  };
+  const skip = (a: InstructionView, b: InstructionView, why: string) => {
+    proposals.push({
+      message: `RUN at line ${a.startLine + 1} and RUN at line ${b.startLine + 1} are not merged`,
+      reason: why,
+      start: a.start,
+      end: b.end,
+    });
+  };
+
+  for (const instruction of stage.instructions) {
+    if (instruction.keyword === 'SHELL') shell = JSON.stringify(instruction.execForm);
+    if (instruction.keyword !== 'RUN') {
+      flush();
+      previous = instruction;
+      previousStep = null;
+      continue;
+    }
+    const step = analyzeStep(instruction, shell, stage);
+    const adjacentRun = previous?.keyword === 'RUN' ? previous : null;
+    previous = instruction;
+    const before = previousStep;
+    previousStep = step;
+    if (!adjacentRun || !before) {
+      chain = [step];
+      continue;
+    }
+    if (isIgnored(doc, instruction, 'merge-runs') || isIgnored(doc, adjacentRun, 'merge-runs')) {
+      flush();
+      chain = [step];
+      continue;
+    }
+    const why = before.blocked ?? step.blocked ?? pairBlocker(before, step);
+    if (why) {
+      skip(adjacentRun, instruction, why);
+      flush();
+      chain = [step];
+      continue;
+    }
+    chain.push(step);
+  }
+  flush();
+  return proposals;
+}
+
+function analyzeStep(run: InstructionView, shell: string | null, stage: StageView): Step {
+  const script = analyzeScript(run.args);
+  const contentEnd = run.argsStart + run.argsText.trimEnd().length;
+  const step: Step = { run, script, contentEnd };
+  const lastLine = run.argsText.trimEnd().split(/\r\n|\r|\n/).pop() ?? '';
+  if (WINDOWS_BASE.test(stage.base)) step.blocked = `the stage's base ${stage.base} looks like Windows, whose default shell is cmd`;
+  else if (shell !== null && !POSIX_SHELLS.includes(shell)) step.blocked = `SHELL is ${shell}, not a POSIX sh or bash with plain options`;
+  else if (run.hasHeredoc) step.blocked = `the RUN at line ${run.startLine + 1} uses a heredoc`;
+  else if (run.execForm) step.blocked = `the RUN at line ${run.startLine + 1} is in exec form, which runs no shell`;
+  else if (run.args.trim() === '') step.blocked = `the RUN at line ${run.startLine + 1} is empty`;
+  else if (script.parseError) step.blocked = `the shell cannot parse the RUN at line ${run.startLine + 1}`;
+  else if (script.background) step.blocked = `the RUN at line ${run.startLine + 1} starts a background job (&)`;
+  else if (/^\s*#/.test(lastLine) && lastLine !== run.argsText.trimEnd()) {
+    step.blocked = `the RUN at line ${run.startLine + 1} ends with a comment line inside its continuation`;
+  }
+  return step;
+}
+
+function flagKey(run: InstructionView): string {
+  return run.flags.map((f) => f.text.trim()).sort().join(' ');
+}
+
+/** Whether `next` can follow `current` in one chain; `current` stops being last. */
+function pairBlocker(current: Step, next: Step): string | undefined {
+  if (flagKey(current.run) !== flagKey(next.run)) {
+    return `their flags differ (${flagKey(current.run) || 'none'} vs ${flagKey(next.run) || 'none'})`;
+  }
+  if (current.script.hasComment) {
+    return `the RUN at line ${current.run.startLine + 1} contains a # comment, which would swallow the commands after it`;
+  }
+  if (needsGrouping(next.script) && next.script.hasComment) {
+    return `the RUN at line ${next.run.startLine + 1} needs grouping but contains a # comment`;
+  }
+  return undefined;
+}
+
+/** `a; b` or `a || b` after `&&` would run even if an earlier step failed. */
+function needsGrouping(script: ShellScript): boolean {
+  return script.topLevelOperators.some((op) => op !== '&&');
+}
+
+function mergeProposal(doc: DockerfileModel, chain: Step[]): Proposal {
+  const first = chain[0]!;
+  const last = chain[chain.length - 1]!;
+  const edits: TextEdit[] = [];
+  const notes: string[] = [];
+  const wraps = chain.map((step, index) => {
+    const isLast = index === chain.length - 1;
+    const leaks = !isLast && step.script.leaks.length > 0;
+    const grouped = index > 0 && needsGrouping(step.script);
+    if (leaks) notes.push(`line ${step.run.startLine + 1} runs in a subshell so that ${step.script.leaks[0]} does not reach the next command`);
+    else if (grouped) notes.push(`line ${step.run.startLine + 1} is grouped so that a failure still fails the build`);
+    return leaks || grouped;
+  });
+
+  if (wraps[0]) edits.push({ start: first.run.argsStart, end: first.run.argsStart, text: '( ' });
+  for (let i = 0; i + 1 < chain.length; i++) {
+    const current = chain[i]!;
+    const next = chain[i + 1]!;
+    const between = doc.comments
+      .filter((c) => c.start >= current.contentEnd && c.end <= next.run.start)
+      .map((c) => doc.source.slice(doc.lineStarts[c.line]!, c.end) + doc.eol)
+      .join('');
+    const text = `${wraps[i] ? ' )' : ''} && ${doc.escapeChar}${doc.eol}${between}${INDENT}${wraps[i + 1] ? '( ' : ''}`;
+    edits.push({ start: current.contentEnd, end: next.run.argsStart, text });
+  }
+  if (wraps[chain.length - 1]) edits.push({ start: last.contentEnd, end: last.contentEnd, text: ' )' });
+
+  return {
+    message: `Merge ${chain.length} consecutive RUN instructions (lines ${first.run.startLine + 1}-${last.run.endLine + 1}) into one`,
+    reason: `Each RUN adds a layer; one RUN gives the same filesystem in one layer${notes.length ? `. ${notes.join('; ')}` : ''}`,
+    start: first.run.start,
+    end: last.run.end,
+    edits,
+  };
+}
