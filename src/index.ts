@@ -31,6 +31,8 @@ export interface OptimizeOptions {
   transformOptions?: Record<string, Record<string, unknown>>;
   /** Also apply `runtime-equivalent` fixes, which change the image by design. */
   unsafe?: boolean;
+  /** The build context directory, for transforms that read it. */
+  contextDir?: string;
 }
 
 /**
@@ -56,5 +58,6 @@ export async function optimize(source: string, options: OptimizeOptions = {}): P
     transforms: selected,
     transformOptions: options.transformOptions,
     unsafe: options.unsafe,
+    contextDir: options.contextDir,
   });
 }

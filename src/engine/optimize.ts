@@ -11,6 +11,7 @@ export interface EngineOptions {
   transformOptions?: Record<string, Record<string, unknown>>;
   /** Apply `runtime-equivalent` fixes too. Without it they are reported as suggestions. */
   unsafe?: boolean;
+  contextDir?: string;
 }
 
 export interface OptimizeResult {
@@ -84,7 +85,7 @@ function mayApply(transform: Transform, options: EngineOptions): boolean {
 function collect(doc: DockerfileModel, transforms: Transform[], options: EngineOptions, pass: number): Candidate[] {
   const candidates: Candidate[] = [];
   for (const transform of transforms) {
-    const context = { options: options.transformOptions?.[transform.id] ?? {} };
+    const context = { options: options.transformOptions?.[transform.id] ?? {}, contextDir: options.contextDir ?? null };
     for (const proposal of transform.run(doc, context)) {
       if (coversIgnoredInstruction(doc, transform.id, proposal)) continue;
       assertEditsValid(transform, proposal, doc.source.length);

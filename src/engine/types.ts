@@ -45,6 +45,8 @@ export interface Finding {
 export interface TransformContext {
   /** Options for this transform from config or the API caller. */
   options: Record<string, unknown>;
+  /** The build context directory, when the caller gave one. */
+  contextDir: string | null;
 }
 
 export interface Transform {
@@ -53,6 +55,8 @@ export interface Transform {
   contract: Contract;
   /** Higher wins when edits of two transforms overlap in one pass. */
   priority: number;
+  /** The options it accepts (from config or the API), with their types. */
+  options?: Record<string, 'boolean' | 'string' | 'number' | 'string[]'>;
   /** For `identical-except-caches`: the paths the contract ignores. */
   cachePaths?: string[];
   run(doc: DockerfileModel, ctx: TransformContext): Proposal[];

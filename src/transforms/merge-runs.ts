@@ -178,7 +178,7 @@ function mergeProposal(doc: DockerfileModel, chain: Step[]): Proposal {
     const next = chain[i + 1]!;
     const between = doc.comments
       .filter((c) => c.start >= current.contentEnd && c.end <= next.run.start)
-      .map((c) => doc.source.slice(doc.lineStarts[c.line]!, c.end) + doc.eol)
+      .map((c) => INDENT + doc.source.slice(c.start, c.end) + doc.eol)
       .join('');
     const text = `${wraps[i] ? ' )' : ''} && ${doc.escapeChar}${doc.eol}${between}${INDENT}${wraps[i + 1] ? '( ' : ''}`;
     edits.push({ start: current.contentEnd, end: next.run.argsStart, text });
