@@ -63,7 +63,7 @@ export async function runFix(options: FixOptions, io: CliIO): Promise<number> {
       findings.push(...result.findings.map((finding) => ({ file: shown, ...finding })));
       if (result.output === text) continue;
       changedFiles++;
-      if (options.dryRun) patches.push(createTwoFilesPatch(shown, shown, text, result.output, '', '', { context: 3 }));
+      if (options.dryRun && options.format === 'text') patches.push(createTwoFilesPatch(shown, shown, text, result.output, '', '', { context: 3 }));
       if (writes) await writeFileAtomic(file, result.output, mode);
     } catch (error) {
       if (!(error instanceof UsageError) && !(error instanceof InputError)) throw error;
@@ -75,10 +75,13 @@ export async function runFix(options: FixOptions, io: CliIO): Promise<number> {
   }
   if (showProgress) io.stderr('\r\u001b[K');
 
-  if (options.dryRun) io.stdout(patches.map(stripIndexHeader).join(''));
-  const report = options.dryRun ? io.stderr : io.stdout;
+  // JSON is the whole of stdout; in text mode a dry run's stdout is the patch alone.
+  const summary = () => textReport(findings, { files: files.length, changed: changedFiles, failed: failedFiles, writes });
   if (options.format === 'json') io.stdout(`${JSON.stringify(findings, null, 2)}\n`);
-  else report(textReport(findings, { files: files.length, changed: changedFiles, failed: failedFiles, writes }));
+  else if (options.dryRun) {
+    io.stdout(patches.map(stripIndexHeader).join(''));
+    io.stderr(summary());
+  } else io.stdout(summary());
 
   if (failedFiles > 0) return 2;
   if (options.check && changedFiles > 0) return 1;
