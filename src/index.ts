@@ -31,8 +31,10 @@ export interface OptimizeOptions {
   transformOptions?: Record<string, Record<string, unknown>>;
   /** Also apply `runtime-equivalent` fixes, which change the image by design. */
   unsafe?: boolean;
-  /** The build context directory, for transforms that read it. */
+  /** The build context directory, for transforms that read it. Without it they skip. */
   contextDir?: string;
+  /** The Dockerfile's path, so that a `<name>.dockerignore` beside it is honoured. */
+  dockerfilePath?: string;
 }
 
 /**
@@ -59,5 +61,6 @@ export async function optimize(source: string, options: OptimizeOptions = {}): P
     transformOptions: options.transformOptions,
     unsafe: options.unsafe,
     contextDir: options.contextDir,
+    dockerfilePath: options.dockerfilePath,
   });
 }

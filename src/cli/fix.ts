@@ -59,6 +59,7 @@ export async function runFix(options: FixOptions, io: CliIO): Promise<number> {
       const result = await optimize(text, {
         ...engineSelection(config, options),
         contextDir: options.context ?? path.dirname(file),
+        dockerfilePath: file,
       });
       findings.push(...result.findings.map((finding) => ({ file: shown, ...finding })));
       if (result.output === text) continue;
@@ -119,8 +120,8 @@ function textReport(findings: ReportedFinding[], counts: { files: number; change
     for (const finding of list) {
       const status = finding.applied ? (counts.writes ? 'fixed' : 'would fix') : finding.fixable ? 'suggested' : 'skipped';
       const where = `${finding.range.startLine}:${finding.range.startColumn}`;
-      lines.push(`  ${where.padEnd(6)} ${status.padEnd(9)} ${finding.transform.padEnd(14)} ${finding.message}`);
-      lines.push(`  ${''.padEnd(6)} ${''.padEnd(9)} ${''.padEnd(14)} ${finding.applied ? '' : 'why: '}${finding.reason}`);
+      lines.push(`  ${where.padEnd(6)} ${status.padEnd(9)} ${finding.transform.padEnd(22)} ${finding.message}`);
+      lines.push(`  ${''.padEnd(6)} ${''.padEnd(9)} ${''.padEnd(22)} ${finding.applied ? '' : 'why: '}${finding.reason}`);
     }
   }
   const applied = findings.filter((f) => f.applied).length;

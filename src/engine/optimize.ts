@@ -1,3 +1,4 @@
+import { openBuildContext, type BuildContext } from '../model/context.js';
 import { isIgnored, parseDockerfile, type DockerfileModel } from '../model/dockerfile.js';
 import { loadShellParser } from '../model/shell.js';
 import { findProblems, InputError, newProblems } from './problems.js';
@@ -12,6 +13,8 @@ export interface EngineOptions {
   /** Apply `runtime-equivalent` fixes too. Without it they are reported as suggestions. */
   unsafe?: boolean;
   contextDir?: string;
+  /** The Dockerfile's path, for a `<name>.dockerignore` beside it. */
+  dockerfilePath?: string;
 }
 
 export interface OptimizeResult {
@@ -42,15 +45,18 @@ export async function runEngine(source: string, options: EngineOptions): Promise
     throw new InputError(`not a valid Dockerfile: ${list}`, inputProblems);
   }
   const transforms = [...options.transforms].sort((a, b) => b.priority - a.priority);
+  const buildContext = options.contextDir ? openBuildContext(options.contextDir, options.dockerfilePath) : null;
   const seen = new Set<string>([source]);
   const applied: Finding[] = [];
+  /** The edits each pass applied, in the coordinates of that pass's input. */
+  const history: TextEdit[][] = [];
   let text = source;
   let doc = firstDoc;
   let passes = 0;
   let lastFindings: Finding[] = [];
 
   for (let pass = 1; pass <= MAX_PASSES + 1; pass++) {
-    const candidates = collect(doc, transforms, options, pass);
+    const candidates = collect(doc, transforms, options, buildContext, pass);
     const applicable = candidates.filter((c) => c.proposal.edits && c.proposal.edits.length > 0 && mayApply(c.transform, options));
     const { accepted } = chooseNonOverlapping(applicable);
     lastFindings = candidates.map((c) => c.finding);
@@ -58,6 +64,8 @@ export async function runEngine(source: string, options: EngineOptions): Promise
 
     const { text: next, rejected } = applyChecked(text, doc, accepted);
     for (const candidate of rejected) {
+      // The dropped fix is reported once, as the internal error, not also as a fix on offer.
+      lastFindings.splice(lastFindings.indexOf(candidate.finding), 1);
       lastFindings.push({
         ...candidate.finding,
         message: `internal error in ${candidate.transform.id}: its fix broke the Dockerfile, so it was dropped`,
@@ -67,6 +75,7 @@ export async function runEngine(source: string, options: EngineOptions): Promise
     const kept = accepted.filter((c) => !rejected.includes(c));
     if (kept.length === 0 || next === text || seen.has(next)) break;
     for (const candidate of kept) applied.push({ ...candidate.finding, applied: true });
+    history.push(kept.flatMap((c) => c.proposal.edits!));
     seen.add(next);
     text = next;
     doc = parseDockerfile(text);
@@ -75,22 +84,49 @@ export async function runEngine(source: string, options: EngineOptions): Promise
 
   const internalErrors = lastFindings.filter((f) => f.message.startsWith('internal error'));
   const open = lastFindings.filter((f) => !f.message.startsWith('internal error'));
-  return { output: text, findings: [...applied, ...open, ...internalErrors], passes };
+  const findings = [...applied, ...open, ...internalErrors].map((finding) => locateInInput(finding, history, firstDoc));
+  return { output: text, findings, passes };
+}
+
+/** Moves a finding's offsets and range back through the earlier passes' edits, onto the input text. */
+function locateInInput(finding: Finding, history: TextEdit[][], input: DockerfileModel): Finding {
+  let { start, end } = finding.offsets;
+  for (let pass = finding.pass - 2; pass >= 0; pass--) {
+    start = offsetBefore(start, history[pass]!);
+    end = Math.max(start, offsetBefore(end, history[pass]!));
+  }
+  const from = input.positionAt(start);
+  const to = input.positionAt(end);
+  return {
+    ...finding,
+    offsets: { start, end },
+    range: { startLine: from.line + 1, startColumn: from.character + 1, endLine: to.line + 1, endColumn: to.character + 1 },
+  };
+}
+
+/** The offset in a pass's input that `offset` in its output came from (text a fix inserted maps to the fix's start). */
+function offsetBefore(offset: number, edits: TextEdit[]): number {
+  let shift = 0;
+  for (const edit of [...edits].sort((a, b) => a.start - b.start)) {
+    const insertedStart = edit.start + shift;
+    if (offset < insertedStart) break;
+    if (offset < insertedStart + edit.text.length) return edit.start;
+    shift += edit.text.length - (edit.end - edit.start);
+  }
+  return offset - shift;
 }
 
 function mayApply(transform: Transform, options: EngineOptions): boolean {
   return transform.contract !== 'runtime-equivalent' || options.unsafe === true;
 }
 
-function collect(doc: DockerfileModel, transforms: Transform[], options: EngineOptions, pass: number): Candidate[] {
+function collect(doc: DockerfileModel, transforms: Transform[], options: EngineOptions, buildContext: BuildContext | null, pass: number): Candidate[] {
   const candidates: Candidate[] = [];
   for (const transform of transforms) {
-    const context = { options: options.transformOptions?.[transform.id] ?? {}, contextDir: options.contextDir ?? null };
+    const context = { options: options.transformOptions?.[transform.id] ?? {}, buildContext };
     for (const proposal of transform.run(doc, context)) {
       if (coversIgnoredInstruction(doc, transform.id, proposal)) continue;
       assertEditsValid(transform, proposal, doc.source.length);
-      const start = doc.positionAt(proposal.start);
-      const end = doc.positionAt(proposal.end);
       candidates.push({
         transform,
         proposal,
@@ -99,7 +135,7 @@ function collect(doc: DockerfileModel, transforms: Transform[], options: EngineO
           contract: transform.contract,
           message: proposal.message,
           reason: proposal.reason,
-          range: { startLine: start.line + 1, startColumn: start.character + 1, endLine: end.line + 1, endColumn: end.character + 1 },
+          range: { startLine: 0, startColumn: 0, endLine: 0, endColumn: 0 },
           offsets: { start: proposal.start, end: proposal.end },
           fixable: (proposal.edits?.length ?? 0) > 0,
           applied: false,

@@ -1,3 +1,4 @@
+import type { BuildContext } from '../model/context.js';
 import type { DockerfileModel } from '../model/dockerfile.js';
 
 /**
@@ -31,13 +32,13 @@ export interface Finding {
   contract: Contract;
   message: string;
   reason: string;
-  /** 1-based line and column, in the text of the pass that produced the finding. */
+  /** 1-based lines and columns in the input text (a later pass's finding is mapped back through the earlier fixes). */
   range: { startLine: number; startColumn: number; endLine: number; endColumn: number };
-  /** Offsets into the text of the pass that produced the finding. */
+  /** Offsets into the input text, mapped back like `range`. */
   offsets: { start: number; end: number };
   fixable: boolean;
   applied: boolean;
-  /** The pass (1-based) whose text `range` refers to. */
+  /** The pass (1-based) that produced the finding. */
   pass: number;
 }
 
@@ -45,8 +46,8 @@ export interface Finding {
 export interface TransformContext {
   /** Options for this transform from config or the API caller. */
   options: Record<string, unknown>;
-  /** The build context directory, when the caller gave one. */
-  contextDir: string | null;
+  /** The build context, when the caller gave one. */
+  buildContext: BuildContext | null;
 }
 
 export interface Transform {

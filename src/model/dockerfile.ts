@@ -91,19 +91,37 @@ function computeLineStarts(text: string): number[] {
  * ends a line (with the line break), and comment lines inside the continuation.
  */
 export function joinContinuations(raw: string, escapeChar: string): string {
-  const lines = raw.split(/\r\n|\r|\n/);
-  let joined = '';
+  return joinContinuationsWithOffsets(raw, escapeChar).text;
+}
+
+/**
+ * {@link joinContinuations}, also giving for each character of the joined text its offset in
+ * `raw` (plus one entry for the end of the text).
+ */
+export function joinContinuationsWithOffsets(raw: string, escapeChar: string): { text: string; offsets: number[] } {
+  const lineBreak = /\r\n|\r|\n/g;
+  const lines: { text: string; start: number }[] = [];
+  let lineStart = 0;
+  for (let match = lineBreak.exec(raw); match; match = lineBreak.exec(raw)) {
+    lines.push({ text: raw.slice(lineStart, match.index), start: lineStart });
+    lineStart = match.index + match[0].length;
+  }
+  lines.push({ text: raw.slice(lineStart), start: lineStart });
+  let text = '';
+  const offsets: number[] = [];
   for (let i = 0; i < lines.length; i++) {
-    let line = lines[i]!;
+    let line = lines[i]!.text;
     if (i > 0 && /^\s*#/.test(line)) continue;
     if (i > 0 && line.trim() === '') continue;
     const trimmed = line.replace(/[ \t]+$/, '');
     if (i < lines.length - 1 && trimmed.endsWith(escapeChar)) {
       line = trimmed.slice(0, -escapeChar.length);
     }
-    joined += line;
+    text += line;
+    for (let c = 0; c < line.length; c++) offsets.push(lines[i]!.start + c);
   }
-  return joined;
+  offsets.push(raw.length);
+  return { text, offsets };
 }
 
 function parseExecForm(args: string): string[] | null {
@@ -152,7 +170,10 @@ export function parseDockerfile(source: string): DockerfileModel {
     });
     let argsStart = flags.length > 0 ? flags[flags.length - 1]!.end : offsetAt(node.getInstructionRange().end);
     const afterKeyword = source.slice(argsStart, end);
-    const leading = afterKeyword.match(new RegExp(`^(?:[ \\t]|${escapeRegExp(escapeChar)}(?:\\r\\n|\\r|\\n))*`))![0];
+    // After a line continuation Docker skips comment lines and blank lines, so the arguments start after them.
+    const eol = '(?:\\r\\n|\\r|\\n)';
+    const continuation = `${escapeRegExp(escapeChar)}[ \\t]*${eol}(?:[ \\t]*(?:#[^\\r\\n]*)?${eol})*`;
+    const leading = afterKeyword.match(new RegExp(`^(?:[ \\t]|${continuation})*`))![0];
     argsStart += leading.length;
     const argsText = source.slice(argsStart, end);
     if (keyword === 'FROM') {

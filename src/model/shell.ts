@@ -13,6 +13,8 @@ export interface ShellScript {
   leaks: string[];
   /** The operators that join the top-level items: `&&`, `||`, `;`, `&`, or a newline. */
   topLevelOperators: string[];
+  /** The script ends with a separator (`a;`), so an operator cannot be appended to it as it is. */
+  endsWithSeparator: boolean;
   /** Names of the simple commands, in source order (`$X` when the name is an expansion). */
   commands: string[];
   /** Each simple command as its words (quotes removed where they are plain strings). */
@@ -70,6 +72,7 @@ export function analyzeScript(script: string): ShellScript {
     background: false,
     leaks: [],
     topLevelOperators: [],
+    endsWithSeparator: false,
     commands: [],
     commandWords: [],
   };
@@ -77,6 +80,8 @@ export function analyzeScript(script: string): ShellScript {
   for (const child of root.children) {
     if (child && !child.isNamed && child.type !== '\n') result.topLevelOperators.push(child.type);
   }
+  const lastToken = root.children.filter((c) => c?.type !== 'comment').at(-1);
+  result.endsWithSeparator = !!lastToken && !lastToken.isNamed;
   const statements = root.namedChildren.filter((c) => c?.type !== 'comment').length;
   if (statements - 1 > result.topLevelOperators.length) result.topLevelOperators.push('\n');
   for (const child of root.namedChildren) {
@@ -113,6 +118,10 @@ export function analyzeScript(script: string): ShellScript {
       if (!inSubshell) result.leaks.push(`the assignment ${node.text}`);
       return;
     }
+    // `${X:=v}` and `${X=v}` assign X when it is unset.
+    if (!inSubshell && node.type === 'expansion' && node.children.some((c) => c?.type === ':=' || c?.type === '=')) {
+      result.leaks.push(`the assignment in ${node.text}`);
+    }
     if (!inSubshell && !PLAIN_NODES.has(node.type)) {
       result.leaks.push(node.type === 'ERROR' ? 'a syntax error' : `a ${node.type.replace(/_/g, ' ')}`);
     }
@@ -129,5 +138,52 @@ function collectListOperators(list: Node, into: string[]): void {
     if (!child) continue;
     if (child.type === '&&' || child.type === '||') into.push(child.type);
     else if (child.type === 'list') collectListOperators(child, into);
+  }
+}
+
+/** One operand of a top-level `&&` chain, with offsets into the script. */
+export interface ChainItem {
+  text: string;
+  start: number;
+  end: number;
+  /** Its words when it is a simple command (assignments before the name left out), else null. */
+  words: string[] | null;
+}
+
+/**
+ * The operands of the script when it is one `&&` chain (or a single command), else null.
+ * `a && b && c` gives three items; `a; b`, `a || b` or a comment give null.
+ */
+export function analyzeChain(script: string): ChainItem[] | null {
+  if (!parser) throw new Error('shell parser not loaded: await loadShellParser() first');
+  const tree = parser.parse(script);
+  if (!tree) throw new Error('tree-sitter returned no tree');
+  try {
+    const root = tree.rootNode;
+    if (root.hasError || root.childCount !== 1 || !root.firstChild?.isNamed) return null;
+    const items: Node[] = [];
+    const flatten = (node: Node): boolean => {
+      if (node.type !== 'list') {
+        items.push(node);
+        return true;
+      }
+      const [left, operator, right] = node.children;
+      if (!left || !right || operator?.type !== '&&') return false;
+      return flatten(left) && flatten(right);
+    };
+    if (!flatten(root.firstChild)) return null;
+    return items.map((item) => ({
+      text: item.text,
+      start: item.startIndex,
+      end: item.endIndex,
+      words:
+        item.type === 'command'
+          ? item.namedChildren
+              .filter((c): c is Node => c !== null && c.type !== 'variable_assignment' && !c.type.endsWith('redirect'))
+              .map((c) => (c.type === 'command_name' ? wordText(c.firstNamedChild ?? c) : wordText(c)))
+          : null,
+    }));
+  } finally {
+    tree.delete();
   }
 }

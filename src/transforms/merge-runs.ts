@@ -50,19 +50,23 @@ export const mergeRuns: Transform = {
   run(doc) {
     const proposals: Proposal[] = [];
     const shellByStageName = new Map<string, string | null>();
+    const windowsBaseByStageName = new Map<string, string>();
     for (const stage of doc.stages) {
       const inherited = shellByStageName.get(stage.base.toLowerCase());
-      proposals.push(...mergeStage(doc, stage, inherited ?? null));
+      // A stage built FROM an earlier stage runs on that stage's platform.
+      const windowsBase = WINDOWS_BASE.test(stage.base) ? stage.base : (windowsBaseByStageName.get(stage.base.toLowerCase()) ?? null);
+      proposals.push(...mergeStage(doc, stage, inherited ?? null, windowsBase));
       const lastShell = [...stage.instructions].reverse().find((i) => i.keyword === 'SHELL');
       if (stage.name) {
         shellByStageName.set(stage.name.toLowerCase(), lastShell ? JSON.stringify(lastShell.execForm) : (inherited ?? null));
+        if (windowsBase) windowsBaseByStageName.set(stage.name.toLowerCase(), windowsBase);
       }
     }
     return proposals;
   },
 };
 
-function mergeStage(doc: DockerfileModel, stage: StageView, inheritedShell: string | null): Proposal[] {
+function mergeStage(doc: DockerfileModel, stage: StageView, inheritedShell: string | null, windowsBase: string | null): Proposal[] {
   const proposals: Proposal[] = [];
   let shell = inheritedShell;
   let chain: Step[] = [];
@@ -75,7 +79,7 @@ function mergeStage(doc: DockerfileModel, stage: StageView, inheritedShell: stri
   };
   const skip = (a: InstructionView, b: InstructionView, why: string) => {
     proposals.push({
-      message: `RUN at line ${a.startLine + 1} and RUN at line ${b.startLine + 1} are not merged`,
+      message: `${quote(a)} and ${quote(b)} are not merged`,
       reason: why,
       start: a.start,
       end: b.end,
@@ -90,7 +94,7 @@ function mergeStage(doc: DockerfileModel, stage: StageView, inheritedShell: stri
       previousStep = null;
       continue;
     }
-    const step = analyzeStep(instruction, shell, stage);
+    const step = analyzeStep(instruction, shell, stage, windowsBase);
     const adjacentRun = previous?.keyword === 'RUN' ? previous : null;
     previous = instruction;
     const before = previousStep;
@@ -117,22 +121,29 @@ function mergeStage(doc: DockerfileModel, stage: StageView, inheritedShell: stri
   return proposals;
 }
 
-function analyzeStep(run: InstructionView, shell: string | null, stage: StageView): Step {
+function analyzeStep(run: InstructionView, shell: string | null, stage: StageView, windowsBase: string | null): Step {
   const script = analyzeScript(run.args);
   const contentEnd = run.argsStart + run.argsText.trimEnd().length;
   const step: Step = { run, script, contentEnd };
   const lastLine = run.argsText.trimEnd().split(/\r\n|\r|\n/).pop() ?? '';
-  if (WINDOWS_BASE.test(stage.base)) step.blocked = `the stage's base ${stage.base} looks like Windows, whose default shell is cmd`;
+  const via = windowsBase && windowsBase !== stage.base ? ` (built on ${windowsBase})` : '';
+  if (windowsBase) step.blocked = `the stage's base ${stage.base}${via} looks like Windows, whose default shell is cmd`;
   else if (shell !== null && !POSIX_SHELLS.includes(shell)) step.blocked = `SHELL is ${shell}, not a POSIX sh or bash with plain options`;
-  else if (run.hasHeredoc) step.blocked = `the RUN at line ${run.startLine + 1} uses a heredoc`;
-  else if (run.execForm) step.blocked = `the RUN at line ${run.startLine + 1} is in exec form, which runs no shell`;
-  else if (run.args.trim() === '') step.blocked = `the RUN at line ${run.startLine + 1} is empty`;
-  else if (script.parseError) step.blocked = `the shell cannot parse the RUN at line ${run.startLine + 1}`;
-  else if (script.background) step.blocked = `the RUN at line ${run.startLine + 1} starts a background job (&)`;
+  else if (run.hasHeredoc) step.blocked = `${quote(run)} uses a heredoc`;
+  else if (run.execForm) step.blocked = `${quote(run)} is in exec form, which runs no shell`;
+  else if (run.args.trim() === '') step.blocked = `${quote(run)} is empty`;
+  else if (script.parseError) step.blocked = `the shell cannot parse ${quote(run)}`;
+  else if (script.background) step.blocked = `${quote(run)} starts a background job (&)`;
   else if (/^\s*#/.test(lastLine) && lastLine !== run.argsText.trimEnd()) {
-    step.blocked = `the RUN at line ${run.startLine + 1} ends with a comment line inside its continuation`;
+    step.blocked = `${quote(run)} ends with a comment line inside its continuation`;
   }
   return step;
+}
+
+/** A RUN as its first words, for messages: `RUN echo hi`. */
+function quote(run: InstructionView): string {
+  const script = run.args.replace(/\s+/g, ' ').trim();
+  return `\`RUN ${script.length > 40 ? `${script.slice(0, 39)}…` : script}\``;
 }
 
 function flagKey(run: InstructionView): string {
@@ -145,10 +156,10 @@ function pairBlocker(current: Step, next: Step): string | undefined {
     return `their flags differ (${flagKey(current.run) || 'none'} vs ${flagKey(next.run) || 'none'})`;
   }
   if (current.script.hasComment) {
-    return `the RUN at line ${current.run.startLine + 1} contains a # comment, which would swallow the commands after it`;
+    return `${quote(current.run)} contains a # comment, which would swallow the commands after it`;
   }
   if (needsGrouping(next.script) && next.script.hasComment) {
-    return `the RUN at line ${next.run.startLine + 1} needs grouping but contains a # comment`;
+    return `${quote(next.run)} needs grouping but contains a # comment`;
   }
   return undefined;
 }
@@ -166,9 +177,11 @@ function mergeProposal(doc: DockerfileModel, chain: Step[]): Proposal {
   const wraps = chain.map((step, index) => {
     const isLast = index === chain.length - 1;
     const leaks = !isLast && step.script.leaks.length > 0;
-    const grouped = index > 0 && needsGrouping(step.script);
-    if (leaks) notes.push(`line ${step.run.startLine + 1} runs in a subshell so that ${step.script.leaks[0]} does not reach the next command`);
-    else if (grouped) notes.push(`line ${step.run.startLine + 1} is grouped so that a failure still fails the build`);
+    // The first step is grouped only if `&&` cannot follow it as it is (`a;`).
+    const grouped = (index > 0 || step.script.endsWithSeparator) && needsGrouping(step.script);
+    if (leaks) notes.push(`${quote(step.run)} runs in a subshell so that ${step.script.leaks[0]} does not reach the next command`);
+    else if (grouped && index === 0) notes.push(`${quote(step.run)} is grouped because it ends with a separator`);
+    else if (grouped) notes.push(`${quote(step.run)} is grouped so that a failure still fails the build`);
     return leaks || grouped;
   });
 
@@ -177,7 +190,7 @@ function mergeProposal(doc: DockerfileModel, chain: Step[]): Proposal {
     const current = chain[i]!;
     const next = chain[i + 1]!;
     const between = doc.comments
-      .filter((c) => c.start >= current.contentEnd && c.end <= next.run.start)
+      .filter((c) => c.start >= current.contentEnd && c.end <= next.run.argsStart)
       .map((c) => INDENT + doc.source.slice(c.start, c.end) + doc.eol)
       .join('');
     const text = `${wraps[i] ? ' )' : ''} && ${doc.escapeChar}${doc.eol}${between}${INDENT}${wraps[i + 1] ? '( ' : ''}`;
@@ -186,7 +199,7 @@ function mergeProposal(doc: DockerfileModel, chain: Step[]): Proposal {
   if (wraps[chain.length - 1]) edits.push({ start: last.contentEnd, end: last.contentEnd, text: ' )' });
 
   return {
-    message: `Merge ${chain.length} consecutive RUN instructions (lines ${first.run.startLine + 1}-${last.run.endLine + 1}) into one`,
+    message: `Merge ${chain.length} consecutive RUN instructions into one`,
     reason: `Each RUN adds a layer; one RUN gives the same filesystem in one layer${notes.length ? `. ${notes.join('; ')}` : ''}`,
     start: first.run.start,
     end: last.run.end,

@@ -1,0 +1,223 @@
+/**
+ * split-dependency-copy: copies only the files a dependency install reads before it runs, and
+ * the rest of the sources after.
+ *
+ * Why: after `COPY . /app`, any edit anywhere in the context changes that layer, so the install
+ * below it runs again. With the manifests copied first, the install layer stays cached until a
+ * manifest changes:
+ *
+ *     COPY package.json package-lock.json ./      <- only what `npm ci` reads
+ *     RUN npm ci
+ *     COPY . .                                    <- the original COPY, moved below the install
+ *
+ * Contract `identical`: the install sees exactly the files it reads (the ecosystem modules in
+ * src/model/ecosystems/ say which), it writes nothing the moved COPY would overwrite, and the
+ * moved COPY then lays down the same files as before. When the install is the first part of an
+ * `&&` chain, the RUN is split after it, so the later commands still see every source file.
+ *
+ * What it skips, with the reason: no build context to look at; a COPY with `--from` or flags
+ * other than --chown/--chmod/--link, or whose source is not one directory of the context;
+ * anything but ENV/ARG/LABEL/EXPOSE/USER/WORKDIR-like instructions between the COPY and the install
+ * (another RUN, COPY, ADD or a VOLUME); an install that is not at the start of a plain `&&`
+ * chain; a non-POSIX SHELL; an install that runs outside the copied folder; an install whose
+ * inputs cannot be bounded (lifecycle scripts, local path dependencies, `npm install`, …); and a
+ * context that sends what the install writes (e.g. node_modules not in .dockerignore).
+ */
+import path from 'node:path';
+import type { Proposal, TextEdit, Transform } from '../engine/types.js';
+import type { BuildContext } from '../model/context.js';
+import { joinContinuationsWithOffsets, type DockerfileModel, type InstructionView } from '../model/dockerfile.js';
+import { matchInstall, type InstallCommand, type InstallDirectory } from '../model/ecosystems/index.js';
+import { analyzeChain, type ChainItem } from '../model/shell.js';
+
+/** Instructions that read no files and may stand between the COPY and the install. */
+const NEUTRAL_KEYWORDS = new Set(['ENV', 'ARG', 'LABEL', 'EXPOSE', 'USER', 'WORKDIR', 'STOPSIGNAL', 'HEALTHCHECK', 'CMD', 'ENTRYPOINT', 'MAINTAINER', 'ONBUILD']);
+const ALLOWED_COPY_FLAGS = new Set(['chown', 'chmod', 'link']);
+/** The base image's working directory, which this file cannot see. */
+const BASE_WORKDIR = '/\u0000base-workdir';
+const PLAIN_PATH = /^[A-Za-z0-9._@+/-]+$/;
+
+interface PendingCopy {
+  copy: InstructionView;
+  workdir: string | null;
+  /** Why an instruction between the COPY and the RUN prevents moving it. */
+  blocked: string | null;
+}
+
+export const splitDependencyCopy: Transform = {
+  id: 'split-dependency-copy',
+  title: 'Copy dependency manifests before the install',
+  contract: 'identical',
+  priority: 20,
+  run(doc, ctx) {
+    const proposals: Proposal[] = [];
+    for (const stage of doc.stages) {
+      let workdir: string | null = BASE_WORKDIR;
+      let pending: PendingCopy | null = null;
+      let shellChanged = false;
+      for (const instruction of stage.instructions) {
+        const keyword = instruction.keyword;
+        if (keyword === 'RUN' && pending) {
+          const proposal = splitAt(doc, ctx.buildContext, pending, instruction, workdir, shellChanged);
+          if (proposal) {
+            proposals.push(proposal);
+            pending = null;
+            continue;
+          }
+        }
+        if (keyword === 'WORKDIR') workdir = resolveWorkdir(workdir, instruction.args.trim());
+        if (keyword === 'SHELL') shellChanged = true;
+        if (keyword === 'COPY') pending = copiesOneFolder(instruction, ctx.buildContext) ? { copy: instruction, workdir, blocked: null } : null;
+        else if (pending && !pending.blocked && !NEUTRAL_KEYWORDS.has(keyword)) {
+          pending.blocked = `the ${keyword} at line ${instruction.startLine + 1} runs between the COPY and the install`;
+        }
+      }
+    }
+    return proposals;
+  },
+};
+
+/** `COPY . /app`, `COPY ./ .`, `COPY src/ /src`: one source that is a folder of the context. */
+function copiesOneFolder(copy: InstructionView, context: BuildContext | null): boolean {
+  const args = copy.node.getArguments().map((a) => a.getValue());
+  if (args.length !== 2 || copy.flags.some((f) => f.name.toLowerCase() === 'from')) return false;
+  const source = path.posix.normalize(args[0]!).replace(/\/$/, '');
+  if (source === '.') return true;
+  return context !== null && !/[*?[$]/.test(source) && context.isSentDirectory(source);
+}
+
+function resolveWorkdir(current: string | null, target: string): string | null {
+  if (current === null || target.includes('$') || target === '') return null;
+  return path.posix.resolve(current, target.replace(/^["']|["']$/g, ''));
+}
+
+/** A proposal for this RUN, or null when it installs nothing. */
+function splitAt(doc: DockerfileModel, context: BuildContext | null, pending: PendingCopy, run: InstructionView, runWorkdir: string | null, shellChanged: boolean): Proposal | null {
+  if (run.execForm || run.hasHeredoc) return null;
+  const chain = analyzeChain(run.args);
+  const installs: InstallCommand[] = [];
+  if (!chain) {
+    return null;
+  }
+  for (const item of chain) {
+    const match = item.words ? matchInstall(item.words) : null;
+    if (match === null) break;
+    if ('skip' in match) return skip(pending.copy, run, match.skip);
+    installs.push(match);
+  }
+  if (installs.length === 0) {
+    const later = chain.find((item) => item.words && matchInstall(item.words));
+    return later ? skip(pending.copy, run, `\`${chain[0]!.text}\` runs before the install in the same RUN`) : null;
+  }
+  const name = installs.map((install) => install.display).join(' && ');
+  const fail = (reason: string) => skip(pending.copy, run, reason);
+  if (pending.blocked) return fail(pending.blocked);
+  if (shellChanged) return fail('the stage sets a SHELL, so the install command cannot be read safely');
+  if (!context) return fail('the build context is not available, so the files the install reads cannot be checked');
+
+  const copy = pending.copy;
+  const flagNames = copy.flags.map((f) => f.name.toLowerCase());
+  const badFlag = flagNames.find((flag) => !ALLOWED_COPY_FLAGS.has(flag));
+  if (badFlag) return fail(`the COPY uses --${badFlag}`);
+  const copyArgs = copy.node.getArguments().map((a) => a.getValue());
+  if (copy.execForm || copy.args.trim().startsWith('[') || copyArgs.length !== 2) return fail('the COPY does not copy exactly one source to one destination');
+  const [source, destination] = copyArgs as [string, string];
+  if (source.includes('$') || destination.includes('$')) return fail('the COPY uses variables');
+  const sourceDir = path.posix.normalize(source).replace(/\/$/, '').replace(/^\.$/, '');
+  if (sourceDir.startsWith('..') || sourceDir.startsWith('/') || /[*?[]/.test(sourceDir)) return fail(`the COPY source ${source} is not a folder of the context`);
+  if (sourceDir !== '' && !context.isSentDirectory(sourceDir)) return fail(`the COPY source ${source} is not a folder of the build context`);
+  if (pending.workdir === null || runWorkdir === null) return fail('WORKDIR uses variables, so where the install runs is unknown');
+  const destinationDir = path.posix.resolve(pending.workdir, destination);
+  const installRelative = path.posix.relative(destinationDir, runWorkdir);
+  if (installRelative.startsWith('..') || path.posix.isAbsolute(installRelative)) {
+    return fail(`the install runs in ${runWorkdir.replace(BASE_WORKDIR, "the base image's WORKDIR")}, outside the folder the COPY fills`);
+  }
+  const installDir = path.posix.join(sourceDir, installRelative).replace(/^\.$/, '');
+  const directory = scopedDirectory(context, installDir);
+
+  const reads = new Set<string>();
+  for (const install of installs) {
+    const plan = install.plan(directory);
+    if ('skip' in plan) return fail(plan.skip);
+    for (const written of plan.writes) {
+      const full = path.posix.join(installDir, written);
+      if (context.isSent(full)) {
+        return fail(`the build context sends ${full}, which the moved COPY would copy over what \`${install.display}\` wrote; add it to .dockerignore`);
+      }
+    }
+    for (const file of plan.reads) reads.add(path.posix.normalize(file));
+  }
+  const unsafe = [...reads].find((file) => !PLAIN_PATH.test(file));
+  if (unsafe) return fail(`the file name ${unsafe} would need quoting`);
+
+  const edits = buildEdits(doc, copy, run, chain, installs.length, [...reads], { installDir, destination, installRelative });
+  const listed = [...reads].join(', ');
+  return {
+    message: `Copy only ${listed} before \`${name}\`, and the rest after it`,
+    reason: `\`${name}\` reads only these files, so its layer stays cached until one of them changes instead of re-running on every source edit`,
+    start: copy.start,
+    end: run.end,
+    edits,
+  };
+}
+
+function skip(copy: InstructionView, run: InstructionView, reason: string): Proposal {
+  return {
+    message: `The COPY at line ${copy.startLine + 1} is not split before the install at line ${run.startLine + 1}`,
+    reason,
+    start: copy.start,
+    end: run.end,
+  };
+}
+
+function scopedDirectory(context: BuildContext, installDir: string): InstallDirectory {
+  const full = (relative: string) => path.posix.join(installDir || '.', relative);
+  return {
+    isSent: (relative) => context.isSent(full(relative)),
+    isSentDirectory: (relative) => relative === '' ? (installDir === '' || context.isSentDirectory(installDir)) : context.isSentDirectory(full(relative)),
+    readText: (relative) => context.readText(full(relative)),
+    sentUnder: (relative) => {
+      const listing = context.sentUnder(relative === '' ? installDir : full(relative));
+      if (listing === 'too-many') return listing;
+      return listing.map((file) => (installDir ? file.slice(installDir.length + 1) : file));
+    },
+  };
+}
+
+function buildEdits(
+  doc: DockerfileModel,
+  copy: InstructionView,
+  run: InstructionView,
+  chain: ChainItem[],
+  installCount: number,
+  reads: string[],
+  where: { installDir: string; destination: string; installRelative: string },
+): TextEdit[] {
+  const flagsText = copy.flags.map((f) => f.text.trim()).join(' ');
+  const prefix = `COPY ${flagsText ? `${flagsText} ` : ''}`;
+  const byFolder = new Map<string, string[]>();
+  for (const file of reads.sort((a, b) => a.split('/').length - b.split('/').length)) {
+    const folder = path.posix.dirname(file);
+    byFolder.set(folder, [...(byFolder.get(folder) ?? []), file]);
+  }
+  const manifestCopies = [...byFolder].map(([folder, files]) => {
+    const sources = files.map((file) => path.posix.join(where.installDir || '.', file));
+    const target = path.posix.join(where.destination, where.installRelative, folder);
+    const targetText = (target === '.' ? '.' : target.startsWith('/') || target.startsWith('.') ? target : `./${target}`).replace(/\/?$/, '/');
+    return `${prefix}${sources.join(' ')} ${targetText}`;
+  });
+  const originalCopy = doc.source.slice(copy.start, copy.end);
+  const edits: TextEdit[] = [{ start: copy.start, end: copy.end, text: manifestCopies.join(doc.eol) }];
+  if (installCount === chain.length) {
+    edits.push({ start: run.end, end: run.end, text: `${doc.eol}${originalCopy}` });
+  } else {
+    const { offsets } = joinContinuationsWithOffsets(run.argsText, doc.escapeChar);
+    const lastInstall = chain[installCount - 1]!;
+    const firstRest = chain[installCount]!;
+    const cutStart = run.argsStart + offsets[lastInstall.end - 1]! + 1;
+    const cutEnd = run.argsStart + offsets[firstRest.start]!;
+    const runFlags = run.flags.map((f) => f.text.trim()).join(' ');
+    edits.push({ start: cutStart, end: cutEnd, text: `${doc.eol}${originalCopy}${doc.eol}RUN ${runFlags ? `${runFlags} ` : ''}` });
+  }
+  return edits;
+}

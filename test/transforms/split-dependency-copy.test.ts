@@ -1,0 +1,71 @@
+/**
+ * split-dependency-copy fixtures: each directory under fixtures/split-dependency-copy/ holds
+ * input.Dockerfile, the expected output.Dockerfile (== input when the transform must skip), and
+ * context/, the build context it is run against. Cases named skip-* must say why they skipped.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { findProblems } from '../../src/engine/problems.js';
+import { optimize } from '../../src/index.js';
+import { parseDockerfile } from '../../src/model/dockerfile.js';
+
+const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'split-dependency-copy');
+const cases = readdirSync(FIXTURES).sort();
+
+describe('split-dependency-copy fixtures', () => {
+  it.each(cases)('%s', async (name) => {
+    const dir = path.join(FIXTURES, name);
+    const input = readFileSync(path.join(dir, 'input.Dockerfile'), 'utf8');
+    const expected = readFileSync(path.join(dir, 'output.Dockerfile'), 'utf8');
+    const options = { only: ['split-dependency-copy'], contextDir: path.join(dir, 'context') };
+    expect(existsSync(options.contextDir)).toBe(true);
+
+    const result = await optimize(input, options);
+    expect(result.output).toBe(expected);
+    expect(findProblems(parseDockerfile(result.output))).toEqual([]);
+    const again = await optimize(result.output, options);
+    expect(again.output).toBe(result.output);
+
+    const skips = result.findings.filter((f) => !f.fixable);
+    if (name.startsWith('skip-')) {
+      expect(result.output).toBe(input);
+      expect(skips.length).toBe(1);
+      expect(skips[0]!.reason).not.toBe('');
+    } else {
+      expect(skips).toEqual([]);
+    }
+  });
+});
+
+describe('split-dependency-copy reasons', () => {
+  const reasons: Record<string, RegExp> = {
+    'skip-npm-node-modules-sent': /sends node_modules.*add it to \.dockerignore/,
+    'skip-npm-postinstall': /`postinstall` script/,
+    'skip-npm-install': /may rewrite package-lock\.json/,
+    'skip-npm-no-lockfile': /needs package-lock\.json/,
+    'skip-npm-lockfile-ignored': /needs package-lock\.json/,
+    'skip-npm-local-dependency': /local path file:\.\/lib/,
+    'skip-run-between': /RUN at line 4 runs between the COPY and the install/,
+    'skip-install-outside-copy': /outside the folder the COPY fills/,
+    'skip-command-before-install': /runs before the install/,
+    'skip-pip-editable': /editable/,
+    'skip-pip-install-dot': /reads files from the context/,
+    'skip-go-local-replace': /local directory \.\/lib/,
+    'no-finding-copy-from-stage': /^$/,
+  };
+  it.each(Object.entries(reasons))('%s', async (name, reason) => {
+    const dir = path.join(FIXTURES, name);
+    const input = readFileSync(path.join(dir, 'input.Dockerfile'), 'utf8');
+    const { findings } = await optimize(input, { only: ['split-dependency-copy'], contextDir: path.join(dir, 'context') });
+    if (reason.source === '^$') expect(findings).toEqual([]);
+    else expect(findings.map((f) => f.reason).join('\n')).toMatch(reason);
+  });
+
+  it('without a build context it skips and says so', async () => {
+    const { output, findings } = await optimize('FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\n', { only: ['split-dependency-copy'] });
+    expect(output).toBe('FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\n');
+    expect(findings[0]!.reason).toMatch(/build context is not available/);
+  });
+});
