@@ -84,6 +84,22 @@ describe('dockeropt fix', () => {
     }
   });
 
+  it('on examples/, applying the --dry-run diff gives exactly what fix writes', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'dockeropt-examples-'));
+    cpSync('examples', path.join(dir, 'examples'), { recursive: true });
+    const dry = await runIn(dir, ['fix', '--dry-run', 'examples/']);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain('+++ examples/node/Dockerfile');
+    const patched = mkdtempSync(path.join(tmpdir(), 'dockeropt-examples-patched-'));
+    cpSync(path.join(dir, 'examples'), path.join(patched, 'examples'), { recursive: true });
+    execFileSync('patch', ['-p0', '--quiet'], { cwd: patched, input: dry.stdout });
+    expect((await runIn(dir, ['fix', 'examples/'])).code).toBe(0);
+    for (const example of ['node', 'python', 'go']) {
+      const file = `examples/${example}/Dockerfile`;
+      expect(readFileSync(path.join(patched, file), 'utf8')).toBe(readFileSync(path.join(dir, file), 'utf8'));
+    }
+  });
+
   it('--check exits 1 when a file would change and 0 when none would, writing nothing', async () => {
     const dir = workspace({ Dockerfile: MERGEABLE });
     expect((await runIn(dir, ['fix', '--check'])).code).toBe(1);
