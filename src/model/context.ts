@@ -25,6 +25,8 @@ export interface BuildContext {
   isSentDirectory(relative: string): boolean;
   /** The text of a sent regular file (null when absent, ignored, not a file, or over 1 MiB). */
   readText(relative: string): string | null;
+  /** Whether `relative` is a sent regular file reached through real folders only (no symbolic link on the way). */
+  isRegularFile(relative: string): boolean;
   /**
    * Sent files and links below a sent directory, or `'too-many'` when there are more than
    * {@link MAX_WALK_ENTRIES}.
@@ -69,6 +71,14 @@ export function openBuildContext(root: string, dockerfilePath?: string): BuildCo
     ignoreFile,
     isSent: (relative) => stat(relative) !== null && !ignored(relative),
     isSentDirectory: (relative) => context.isSent(relative) && stat(relative)!.isDirectory(),
+    isRegularFile(relative) {
+      const key = normalize(relative);
+      if (!context.isSent(key) || !stat(key)!.isFile()) return false;
+      for (let folder = path.posix.dirname(key); folder !== '.'; folder = path.posix.dirname(folder)) {
+        if (!stat(folder)?.isDirectory()) return false;
+      }
+      return true;
+    },
     readText(relative) {
       if (!context.isSent(relative)) return null;
       const info = stat(relative)!;

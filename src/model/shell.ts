@@ -15,6 +15,11 @@ export interface ShellScript {
   topLevelOperators: string[];
   /** The script ends with a separator (`a;`), so an operator cannot be appended to it as it is. */
   endsWithSeparator: boolean;
+  /**
+   * It may turn on `set -e` or an ERR trap (`set -e`, `trap`, `eval`, `.`), subshells included.
+   * A shell ignores both inside a command left of `&&`, so such a script cannot be followed by one.
+   */
+  errexit: boolean;
   /** Names of the simple commands, in source order (`$X` when the name is an expansion). */
   commands: string[];
   /** Each simple command as its words (quotes removed where they are plain strings). */
@@ -27,6 +32,9 @@ const STATEFUL_BUILTINS = new Set([
   'trap', 'source', '.', 'eval', 'exec', 'exit', 'return', 'readonly', 'declare', 'typeset', 'local',
   'read', 'shift', 'getopts', 'hash', 'enable', 'builtin', 'command', 'let', 'mapfile', 'readarray',
 ]);
+
+/** Builtins that may turn on `set -e` or an ERR trap (`set` and `trap` only with `-e`, `errexit`, `ERR` or an expansion). */
+const ERREXIT_BUILTINS = new Set(['set', 'trap', 'eval', 'source', '.']);
 
 /** Node types that neither change shell state themselves nor hide a command we cannot see. */
 const PLAIN_NODES = new Set([
@@ -73,6 +81,7 @@ export function analyzeScript(script: string): ShellScript {
     leaks: [],
     topLevelOperators: [],
     endsWithSeparator: false,
+    errexit: false,
     commands: [],
     commandWords: [],
   };
@@ -85,7 +94,7 @@ export function analyzeScript(script: string): ShellScript {
   const statements = root.namedChildren.filter((c) => c?.type !== 'comment').length;
   if (statements - 1 > result.topLevelOperators.length) result.topLevelOperators.push('\n');
   for (const child of root.namedChildren) {
-    if (child?.type === 'list') collectListOperators(child, result.topLevelOperators);
+    if (child && MISNESTED_LIST_PARENTS.has(child.type)) collectListOperators(child, result.topLevelOperators);
   }
 
   // Inside `( … )` or `$( … )` state changes stay in the subshell.
@@ -104,10 +113,14 @@ export function analyzeScript(script: string): ShellScript {
         .filter((c): c is Node => c !== null && c.type !== 'variable_assignment' && !c.type.endsWith('redirect'))
         .map((c) => (c.type === 'command_name' ? wordText(c.firstNamedChild ?? c) : wordText(c)));
       const name = nameNode?.text ?? '';
+      // `\cd` is `cd`: a backslash only stops alias expansion.
+      const builtin = plainBuiltinName(name);
       const plainName = nameNode?.firstNamedChild?.type === 'word';
       result.commands.push(name);
       result.commandWords.push(words);
-      if (!inSubshell && STATEFUL_BUILTINS.has(name)) result.leaks.push(name);
+      const errexitArgs = builtin === 'set' ? /(^|\s)-[a-z]*e|errexit|\$/ : builtin === 'trap' ? /\bERR\b|\$/i : /(?:)/;
+      if (ERREXIT_BUILTINS.has(builtin) && errexitArgs.test(words.slice(1).join(' '))) result.errexit = true;
+      if (!inSubshell && STATEFUL_BUILTINS.has(builtin)) result.leaks.push(builtin);
       else if (!inSubshell && !plainName) result.leaks.push(`a command named by an expansion (${name})`);
       for (const child of node.namedChildren) {
         if (child && child.type !== 'variable_assignment') visit(child, inSubshell);
@@ -133,11 +146,22 @@ export function analyzeScript(script: string): ShellScript {
   return result;
 }
 
+/**
+ * Nodes that can hold a list that is top-level for the shell. tree-sitter-bash reads `a || b > f`
+ * as `(a || b) > f` and `a || b > f | c` as `(a || b > f) | c`, where a shell runs `a || (b > f)`
+ * and `a || (b > f | c)`: `&&` and `||` bind more loosely than `|` and redirects.
+ */
+const MISNESTED_LIST_PARENTS = new Set(['list', 'redirected_statement', 'pipeline']);
+
+function plainBuiltinName(name: string): string {
+  return /^[\\a-z.]+$/.test(name) ? name.replace(/\\/g, '') : name;
+}
+
 function collectListOperators(list: Node, into: string[]): void {
   for (const child of list.children) {
     if (!child) continue;
     if (child.type === '&&' || child.type === '||') into.push(child.type);
-    else if (child.type === 'list') collectListOperators(child, into);
+    else if (MISNESTED_LIST_PARENTS.has(child.type)) collectListOperators(child, into);
   }
 }
 

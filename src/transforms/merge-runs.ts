@@ -9,14 +9,17 @@
  * How it keeps behaviour: each RUN used to start in a fresh shell, so a step that changes shell
  * state (`cd`, `export`, an assignment, `set`, `exit`, a function, …) is wrapped in a subshell
  * `( … )` before the next one runs. A step with a top-level `;` or `||` is grouped the same way,
- * so that a failure earlier in the chain still fails the build.
+ * so that a failure earlier in the chain still fails the build; so is a first step ending in `;`.
  *
- * What it skips, each with a reason: RUNs with different flags (`--mount`, `--network`, …),
- * exec-form and heredoc RUNs, scripts the shell cannot parse, background jobs (`&`), a `#` comment
- * in the script (it would swallow what follows), a script that ends in a comment line of its
- * continuation, a SHELL that is not a POSIX sh or bash with plain options, Windows bases, and
- * RUNs marked `# dockeropt ignore=merge-runs`. Anything between two RUNs but comments (kept, as
- * comment lines of the continuation) or blank lines (dropped) ends a chain.
+ * What it skips, each with a reason: RUNs with different flags (`--mount`, `--network`, …), and
+ * RUNs with a tmpfs or read-write bind mount (each RUN gets a fresh one), exec-form and heredoc
+ * RUNs, scripts the shell cannot parse, background jobs (`&`), a `#` comment in the script (it
+ * would swallow what follows), a script that ends in a comment line of its continuation, a script
+ * that may turn on `set -e` followed by another RUN (a shell ignores `set -e` left of `&&`,
+ * subshells included), a SHELL that is not a POSIX sh or bash with plain options, Windows bases
+ * (also through `FROM <stage>`), and RUNs marked `# dockeropt ignore=merge-runs`. Anything
+ * between two RUNs but comments (kept, as comment lines of the continuation) or blank lines
+ * (dropped) ends a chain.
  */
 import type { Proposal, TextEdit, Transform } from '../engine/types.js';
 import { isIgnored, type DockerfileModel, type InstructionView, type StageView } from '../model/dockerfile.js';
@@ -155,11 +158,33 @@ function pairBlocker(current: Step, next: Step): string | undefined {
   if (flagKey(current.run) !== flagKey(next.run)) {
     return `their flags differ (${flagKey(current.run) || 'none'} vs ${flagKey(next.run) || 'none'})`;
   }
+  const fresh = freshMountPerRun(current.run);
+  if (fresh) return `each RUN gets a fresh ${fresh}, so merged they would see each other's writes to it`;
+  if (current.script.errexit) {
+    return `${quote(current.run)} may turn on set -e, which a shell ignores in a command before && (the merged RUN would go on after a failure)`;
+  }
   if (current.script.hasComment) {
     return `${quote(current.run)} contains a # comment, which would swallow the commands after it`;
   }
   if (needsGrouping(next.script) && next.script.hasComment) {
     return `${quote(next.run)} needs grouping but contains a # comment`;
+  }
+  return undefined;
+}
+
+/** A tmpfs or read-write bind mount: what one RUN writes there, the next RUN does not see. */
+function freshMountPerRun(run: InstructionView): string | undefined {
+  for (const flag of run.flags) {
+    if (flag.name.toLowerCase() !== 'mount') continue;
+    const options = new Map(
+      (flag.value ?? '').split(',').map((option) => {
+        const [key, value] = option.split('=');
+        return [key!.trim().toLowerCase(), (value ?? 'true').trim().toLowerCase()] as const;
+      }),
+    );
+    const writable = ['rw', 'readwrite'].some((key) => options.has(key) && options.get(key) !== 'false');
+    const type = options.get('type') ?? 'bind';
+    if (type === 'tmpfs' || (type === 'bind' && writable)) return `--mount=${flag.value}`;
   }
   return undefined;
 }

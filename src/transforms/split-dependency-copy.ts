@@ -19,13 +19,17 @@
  * other than --chown/--chmod/--link, or whose source is not one directory of the context;
  * anything but ENV/ARG/LABEL/EXPOSE/USER/WORKDIR-like instructions between the COPY and the install
  * (another RUN, COPY, ADD or a VOLUME); an install that is not at the start of a plain `&&`
- * chain; a non-POSIX SHELL; an install that runs outside the copied folder; an install whose
- * inputs cannot be bounded (lifecycle scripts, local path dependencies, `npm install`, …); and a
- * context that sends what the install writes (e.g. node_modules not in .dockerignore).
+ * chain; a non-POSIX SHELL; an install that runs outside the copied folder, or in a subfolder of
+ * it below files the tool also looks for in parent folders (a workspace root, .yarnrc, go.work);
+ * an install whose inputs cannot be bounded (lifecycle scripts, local path dependencies,
+ * `npm install`, an unfrozen lockfile, …); a file it reads that is a symbolic link (copied alone
+ * it would dangle); and a context that sends what the install writes (e.g. node_modules not in
+ * .dockerignore).
  */
 import path from 'node:path';
 import type { Proposal, TextEdit, Transform } from '../engine/types.js';
 import type { BuildContext } from '../model/context.js';
+import type { Arg, Env } from 'dockerfile-ast';
 import { joinContinuationsWithOffsets, type DockerfileModel, type InstructionView } from '../model/dockerfile.js';
 import { matchInstall, type InstallCommand, type InstallDirectory } from '../model/ecosystems/index.js';
 import { analyzeChain, type ChainItem } from '../model/shell.js';
@@ -36,6 +40,19 @@ const ALLOWED_COPY_FLAGS = new Set(['chown', 'chmod', 'link']);
 /** The base image's working directory, which this file cannot see. */
 const BASE_WORKDIR = '/\u0000base-workdir';
 const PLAIN_PATH = /^[A-Za-z0-9._@+/-]+$/;
+/** Variables through which package managers take settings that can move what they read or write. */
+const TOOL_VARIABLE = /^(npm_config_|NPM_CONFIG_|YARN_|PNPM_|BUN_|BUNDLE_|GEM_|COMPOSER|PIP_|PIPENV_|POETRY_|UV_|VIRTUAL_ENV|MIX_|HEX_|GO|CARGO_)/;
+/** Those that only pick versions, logging, caches outside the folder, or a venv the ecosystems already count as written. */
+const HARMLESS_TOOL_VARIABLES = new Set([
+  'npm_config_loglevel', 'NPM_CONFIG_LOGLEVEL', 'npm_config_fund', 'npm_config_audit', 'NPM_CONFIG_UPDATE_NOTIFIER',
+  'YARN_ENABLE_TELEMETRY', 'YARN_ENABLE_PROGRESS_BARS', 'BUNDLE_JOBS', 'BUNDLE_RETRY', 'BUNDLE_FROZEN', 'BUNDLE_WITHOUT',
+  'COMPOSER_ALLOW_SUPERUSER', 'COMPOSER_NO_INTERACTION', 'PIP_NO_CACHE_DIR', 'PIP_DISABLE_PIP_VERSION_CHECK',
+  'PIP_ROOT_USER_ACTION', 'PIP_DEFAULT_TIMEOUT', 'PIP_INDEX_URL', 'PIP_EXTRA_INDEX_URL', 'PIP_TRUSTED_HOST', 'PIP_PREFER_BINARY',
+  'PIPENV_VENV_IN_PROJECT', 'POETRY_VIRTUALENVS_IN_PROJECT', 'POETRY_VIRTUALENVS_CREATE', 'POETRY_NO_INTERACTION',
+  'POETRY_VERSION', 'POETRY_HOME', 'UV_COMPILE_BYTECODE', 'UV_LINK_MODE', 'UV_NO_CACHE', 'UV_PYTHON_DOWNLOADS',
+  'MIX_ENV', 'HEX_HTTP_TIMEOUT', 'GOOS', 'GOARCH', 'GOPROXY', 'GOPRIVATE', 'GONOSUMDB', 'GONOSUMCHECK', 'GOSUMDB',
+  'GOTOOLCHAIN',
+]);
 
 interface PendingCopy {
   copy: InstructionView;
@@ -55,10 +72,14 @@ export const splitDependencyCopy: Transform = {
       let workdir: string | null = BASE_WORKDIR;
       let pending: PendingCopy | null = null;
       let shellChanged = false;
+      let toolVariable: string | null = null;
       for (const instruction of stage.instructions) {
         const keyword = instruction.keyword;
         if (keyword === 'RUN' && pending) {
-          const proposal = splitAt(doc, ctx.buildContext, pending, instruction, workdir, shellChanged);
+          const stageSetting = shellChanged
+            ? 'the stage sets a SHELL, so the install command cannot be read safely'
+            : toolVariable && `the stage sets ${toolVariable}, which may change which files the install reads or writes`;
+          const proposal = splitAt(doc, ctx.buildContext, pending, instruction, workdir, stageSetting);
           if (proposal) {
             proposals.push(proposal);
             pending = null;
@@ -67,9 +88,10 @@ export const splitDependencyCopy: Transform = {
         }
         if (keyword === 'WORKDIR') workdir = resolveWorkdir(workdir, instruction.args.trim());
         if (keyword === 'SHELL') shellChanged = true;
+        toolVariable ??= variablesSet(instruction).find((name) => TOOL_VARIABLE.test(name) && !HARMLESS_TOOL_VARIABLES.has(name)) ?? null;
         if (keyword === 'COPY') pending = copiesOneFolder(instruction, ctx.buildContext) ? { copy: instruction, workdir, blocked: null } : null;
         else if (pending && !pending.blocked && !NEUTRAL_KEYWORDS.has(keyword)) {
-          pending.blocked = `the ${keyword} at line ${instruction.startLine + 1} runs between the COPY and the install`;
+          pending.blocked = `\`${snippet(instruction)}\` runs between the COPY and the install`;
         }
       }
     }
@@ -86,13 +108,34 @@ function copiesOneFolder(copy: InstructionView, context: BuildContext | null): b
   return context !== null && !/[*?[$]/.test(source) && context.isSentDirectory(source);
 }
 
+/** Names an ENV or ARG sets (ARGs are in the environment of the RUNs below them). */
+function variablesSet(instruction: InstructionView): string[] {
+  if (instruction.keyword === 'ENV') return (instruction.node as Env).getProperties().map((p) => p.getName());
+  if (instruction.keyword === 'ARG') return [(instruction.node as Arg).getProperty()?.getName() ?? ''];
+  return [];
+}
+
+/** A short form of an instruction for messages: `COPY . .`, `RUN npm ci && …`. */
+function snippet(instruction: InstructionView): string {
+  const text = `${instruction.keyword} ${instruction.args.replace(/\s+/g, ' ').trim()}`;
+  return text.length > 40 ? `${text.slice(0, 39)}…` : text;
+}
+
 function resolveWorkdir(current: string | null, target: string): string | null {
   if (current === null || target.includes('$') || target === '') return null;
   return path.posix.resolve(current, target.replace(/^["']|["']$/g, ''));
 }
 
 /** A proposal for this RUN, or null when it installs nothing. */
-function splitAt(doc: DockerfileModel, context: BuildContext | null, pending: PendingCopy, run: InstructionView, runWorkdir: string | null, shellChanged: boolean): Proposal | null {
+function splitAt(
+  doc: DockerfileModel,
+  context: BuildContext | null,
+  pending: PendingCopy,
+  run: InstructionView,
+  runWorkdir: string | null,
+  /** Why something set earlier in the stage makes the install unreadable, if it does. */
+  stageSetting: string | null,
+): Proposal | null {
   if (run.execForm || run.hasHeredoc) return null;
   const chain = analyzeChain(run.args);
   const installs: InstallCommand[] = [];
@@ -100,19 +143,24 @@ function splitAt(doc: DockerfileModel, context: BuildContext | null, pending: Pe
     return null;
   }
   for (const item of chain) {
-    const match = item.words ? matchInstall(item.words) : null;
+    const match = item.words ? matchInstall(item.words, installs) : null;
     if (match === null) break;
     if ('skip' in match) return skip(pending.copy, run, match.skip);
     installs.push(match);
   }
+  // Setup steps (`corepack enable`, `bundle config set …`) only ride along with a real install.
+  while (installs.at(-1)?.setupOnly) installs.pop();
   if (installs.length === 0) {
-    const later = chain.find((item) => item.words && matchInstall(item.words));
+    const later = chain.find((item) => {
+      const match = item.words ? matchInstall(item.words) : null;
+      return match !== null && !('plan' in match && match.setupOnly);
+    });
     return later ? skip(pending.copy, run, `\`${chain[0]!.text}\` runs before the install in the same RUN`) : null;
   }
   const name = installs.map((install) => install.display).join(' && ');
   const fail = (reason: string) => skip(pending.copy, run, reason);
   if (pending.blocked) return fail(pending.blocked);
-  if (shellChanged) return fail('the stage sets a SHELL, so the install command cannot be read safely');
+  if (stageSetting) return fail(stageSetting);
   if (!context) return fail('the build context is not available, so the files the install reads cannot be checked');
 
   const copy = pending.copy;
@@ -134,6 +182,8 @@ function splitAt(doc: DockerfileModel, context: BuildContext | null, pending: Pe
   }
   const installDir = path.posix.join(sourceDir, installRelative).replace(/^\.$/, '');
   const directory = scopedDirectory(context, installDir);
+  const above = ancestorFileReason(context, installs, sourceDir, installRelative);
+  if (above) return fail(above);
 
   const reads = new Set<string>();
   for (const install of installs) {
@@ -149,6 +199,9 @@ function splitAt(doc: DockerfileModel, context: BuildContext | null, pending: Pe
   }
   const unsafe = [...reads].find((file) => !PLAIN_PATH.test(file));
   if (unsafe) return fail(`the file name ${unsafe} would need quoting`);
+  // A link copied on its own would point at a file the moved COPY has not placed yet.
+  const linked = [...reads].find((file) => !context.isRegularFile(path.posix.join(installDir, file)));
+  if (linked) return fail(`${path.posix.join(installDir, linked)} is a symbolic link or sits in a linked folder, so copied first it would point at nothing`);
 
   const edits = buildEdits(doc, copy, run, chain, installs.length, [...reads], { installDir, destination, installRelative });
   const listed = [...reads].join(', ');
@@ -161,9 +214,29 @@ function splitAt(doc: DockerfileModel, context: BuildContext | null, pending: Pe
   };
 }
 
+/**
+ * When the install runs in a subfolder of the copied folder, the folders between hold files the
+ * tool may also read (a workspace root's package.json, .yarnrc, go.work, .bundle/, …): they would
+ * not be there yet once the COPY moves below the install.
+ */
+function ancestorFileReason(context: BuildContext, installs: InstallCommand[], sourceDir: string, installRelative: string): string | null {
+  if (installRelative === '') return null;
+  for (let folder = path.posix.dirname(installRelative); ; folder = path.posix.dirname(folder)) {
+    const contextFolder = path.posix.join(sourceDir || '.', folder);
+    for (const install of installs) {
+      const name = (install.ancestorFiles ?? []).find((file) => context.isSent(path.posix.join(contextFolder, file)));
+      if (name) {
+        const where = path.posix.join(contextFolder, name);
+        return `\`${install.display}\` runs in ${installRelative}/ inside the copied folder, and ${install.ecosystem} also looks for ${where} above it (a workspace root or config), which would not be there yet before the install`;
+      }
+    }
+    if (folder === '.') return null;
+  }
+}
+
 function skip(copy: InstructionView, run: InstructionView, reason: string): Proposal {
   return {
-    message: `The COPY at line ${copy.startLine + 1} is not split before the install at line ${run.startLine + 1}`,
+    message: `\`${snippet(copy)}\` is not split before \`${snippet(run)}\``,
     reason,
     start: copy.start,
     end: run.end,
@@ -203,7 +276,7 @@ function buildEdits(
   const manifestCopies = [...byFolder].map(([folder, files]) => {
     const sources = files.map((file) => path.posix.join(where.installDir || '.', file));
     const target = path.posix.join(where.destination, where.installRelative, folder);
-    const targetText = (target === '.' ? '.' : target.startsWith('/') || target.startsWith('.') ? target : `./${target}`).replace(/\/?$/, '/');
+    const targetText = (target === '.' || target === '..' || target.startsWith('/') || target.startsWith('../') ? target : `./${target}`).replace(/\/?$/, '/');
     return `${prefix}${sources.join(' ')} ${targetText}`;
   });
   const originalCopy = doc.source.slice(copy.start, copy.end);

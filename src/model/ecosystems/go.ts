@@ -17,7 +17,8 @@ export const go: Ecosystem = {
     if (words[0] !== 'go' || words[1] !== 'mod' || words[2] !== 'download') return null;
     const { unknown } = parseWords(words.slice(3), FLAGS);
     if (unknown.length > 0) return { skip: `go flag ${unknown[0]} is not known to be safe to split` };
-    return { ecosystem: 'go', display: words.join(' '), plan: planGoModDownload };
+    // go looks for a go.work in every folder above the module (GOWORK=auto).
+    return { ecosystem: 'go', display: words.join(' '), plan: planGoModDownload, ancestorFiles: ['go.work'] };
   },
 };
 

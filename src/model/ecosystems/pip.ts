@@ -25,7 +25,7 @@ const FLAGS = {
 };
 
 /** A positional that names a package from an index, not a path or URL. */
-const INDEX_REQUIREMENT = /^[A-Za-z0-9][A-Za-z0-9._-]*(\[[A-Za-z0-9,._-]+\])?\s*([<>=!~]=?[^\s/\\]*)?(,\s*[<>=!~]=?[^\s/\\]*)*$/;
+export const INDEX_REQUIREMENT = /^[A-Za-z0-9][A-Za-z0-9._-]*(\[[A-Za-z0-9,._-]+\])?\s*([<>=!~]=?[^\s/\\]*)?(,\s*[<>=!~]=?[^\s/\\]*)*$/;
 
 export const pip: Ecosystem = {
   id: 'pip',
@@ -56,7 +56,8 @@ function pipStart(words: string[]): number | null {
   return null;
 }
 
-function planRequirements(directory: InstallDirectory, roots: string[]): InstallPlan {
+/** Reads the requirements files and those they name; a skip when one names a local path. Shared with `uv pip`. */
+export function planRequirements(directory: InstallDirectory, roots: string[]): InstallPlan {
   const reads: string[] = [];
   const queue = roots.map((file) => path.posix.normalize(file));
   while (queue.length > 0) {

@@ -26,6 +26,19 @@ export interface InstallCommand {
   /** The command as written, for messages. */
   display: string;
   plan(directory: InstallDirectory): InstallPlan;
+  /**
+   * Names the tool also looks for in the folders above the install directory (config files it
+   * merges, a workspace root it would switch to). When the install runs in a subfolder of the
+   * copied folder, such a file there would be missing before the install, so the transform skips.
+   */
+  ancestorFiles?: readonly string[];
+  /**
+   * A step that only prepares a later install in the same `&&` chain (`corepack enable`,
+   * `bundle config set …`): on its own it is no reason to split.
+   */
+  setupOnly?: boolean;
+  /** Settings this command stores for the commands after it in the chain (e.g. bundler's `frozen`). */
+  sets?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -35,7 +48,8 @@ export interface InstallCommand {
  */
 export interface Ecosystem {
   id: string;
-  match(words: string[]): InstallCommand | { skip: string } | null;
+  /** `earlier`: the installs matched before this command in the same `&&` chain. */
+  match(words: string[], earlier?: readonly InstallCommand[]): InstallCommand | { skip: string } | null;
 }
 
 /**
@@ -64,4 +78,14 @@ export function parseWords(words: string[], known: { boolean: string[]; valued: 
     }
   }
   return { flags, positionals, unknown };
+}
+
+/**
+ * Why a file the builder receives cannot be read (over the size limit, or not a regular file), or
+ * null when it is readable or not sent. A plan must not treat such a file as absent.
+ */
+export function unreadable(directory: InstallDirectory, relative: string): string | null {
+  return directory.isSent(relative) && directory.readText(relative) === null
+    ? `${relative} is in the build context but dockeropt cannot read it (over 1 MiB, or not a regular file)`
+    : null;
 }
