@@ -46,7 +46,11 @@ export interface OptimizeOptions {
  *   `only`/`skip` is unknown.
  */
 export async function optimize(source: string, options: OptimizeOptions = {}): Promise<OptimizeResult> {
-  if (source.includes('\u0000')) throw new InputError('binary input: the text contains NUL bytes');
+  const nul = source.indexOf('\u0000');
+  if (nul >= 0) {
+    const line = source.slice(0, nul).split(/\r\n|\r|\n/).length;
+    throw new InputError(`binary input: line ${line} contains a NUL byte`, [{ line, message: 'NUL byte' }]);
+  }
   const registry = options.transforms ?? transforms;
   for (const id of [...(options.only ?? []), ...(options.skip ?? [])]) {
     if (!registry.some((t) => t.id === id)) {

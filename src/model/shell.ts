@@ -165,6 +165,16 @@ function collectListOperators(list: Node, into: string[]): void {
   }
 }
 
+const GROUPING_NODES = new Set(['subshell', 'compound_statement', 'command_substitution', 'process_substitution']);
+
+function hasLooseListOperator(node: Node): boolean {
+  for (const child of node.children) {
+    if (!child || GROUPING_NODES.has(child.type)) continue;
+    if (child.type === '&&' || child.type === '||' || hasLooseListOperator(child)) return true;
+  }
+  return false;
+}
+
 /** One operand of a top-level `&&` chain, with offsets into the script. */
 export interface ChainItem {
   text: string;
@@ -196,6 +206,9 @@ export function analyzeChain(script: string): ChainItem[] | null {
       return flatten(left) && flatten(right);
     };
     if (!flatten(root.firstChild)) return null;
+    // tree-sitter-bash nests `a || b > f` as `(a || b) > f`: an `&&`/`||` inside an item that is
+    // not in a subshell, group or substitution is really top-level, so this is no plain chain.
+    if (items.some((item) => item.type !== 'command' && hasLooseListOperator(item))) return null;
     return items.map((item) => ({
       text: item.text,
       start: item.startIndex,

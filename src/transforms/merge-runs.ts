@@ -22,7 +22,7 @@
  * (dropped) ends a chain.
  */
 import type { Proposal, TextEdit, Transform } from '../engine/types.js';
-import { isIgnored, type DockerfileModel, type InstructionView, type StageView } from '../model/dockerfile.js';
+import { ignoredTransforms, isIgnored, type DockerfileModel, type InstructionView, type StageView } from '../model/dockerfile.js';
 import { analyzeScript, type ShellScript } from '../model/shell.js';
 
 const INDENT = '    ';
@@ -106,7 +106,8 @@ function mergeStage(doc: DockerfileModel, stage: StageView, inheritedShell: stri
       chain = [step];
       continue;
     }
-    if (isIgnored(doc, instruction, 'merge-runs') || isIgnored(doc, adjacentRun, 'merge-runs')) {
+    // Any pragma above a RUN (for this transform or another) must stay above an instruction of its own.
+    if (ignoredTransforms(doc, instruction).size > 0 || isIgnored(doc, adjacentRun, 'merge-runs')) {
       flush();
       chain = [step];
       continue;
