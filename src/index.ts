@@ -23,6 +23,8 @@ export { transforms, findTransform } from './transforms/index.js';
 export interface OptimizeOptions {
   /** Run only these transform ids. */
   only?: string[];
+  /** Also run these opt-in transforms (those with `enabledByDefault: false`). */
+  enable?: string[];
   /** Never run these transform ids. */
   skip?: string[];
   /** Run these transforms instead of the built-in registry (e.g. your own). */
@@ -43,7 +45,7 @@ export interface OptimizeOptions {
  *
  * @throws {InputError} when the text is not a Dockerfile dockeropt can safely rewrite
  *   (unknown instruction, unterminated heredoc or continuation, NUL bytes, …), or an id in
- *   `only`/`skip` is unknown.
+ *   `only`/`enable`/`skip` is unknown.
  */
 export async function optimize(source: string, options: OptimizeOptions = {}): Promise<OptimizeResult> {
   const nul = source.indexOf('\u0000');
@@ -52,14 +54,14 @@ export async function optimize(source: string, options: OptimizeOptions = {}): P
     throw new InputError(`binary input: line ${line} contains a NUL byte`, [{ line, message: 'NUL byte' }]);
   }
   const registry = options.transforms ?? transforms;
-  for (const id of [...(options.only ?? []), ...(options.skip ?? [])]) {
+  for (const id of [...(options.only ?? []), ...(options.enable ?? []), ...(options.skip ?? [])]) {
     if (!registry.some((t) => t.id === id)) {
       throw new InputError(`unknown transform "${id}"; known: ${registry.map((t) => t.id).join(', ')}`);
     }
   }
-  const selected = registry.filter(
-    (t) => (!options.only || options.only.includes(t.id)) && !(options.skip ?? []).includes(t.id),
-  );
+  const wanted = (t: Transform) =>
+    options.only ? options.only.includes(t.id) : t.enabledByDefault !== false || (options.enable ?? []).includes(t.id);
+  const selected = registry.filter((t) => wanted(t) && !(options.skip ?? []).includes(t.id));
   return runEngine(source, {
     transforms: selected,
     transformOptions: options.transformOptions,

@@ -6,6 +6,8 @@ import { UsageError } from './errors.js';
 export interface DockeroptConfig {
   /** Run only these transforms. */
   only?: string[];
+  /** Also run these opt-in transforms. */
+  enable?: string[];
   /** Never run these transforms. */
   skip?: string[];
   /** Apply `runtime-equivalent` fixes too. */
@@ -14,7 +16,7 @@ export interface DockeroptConfig {
   transforms?: Record<string, 'off' | Record<string, unknown>>;
 }
 
-const TOP_LEVEL_KEYS = ['only', 'skip', 'unsafe', 'transforms'];
+const TOP_LEVEL_KEYS = ['only', 'enable', 'skip', 'unsafe', 'transforms'];
 
 export const CONFIG_SEARCH_PLACES = [
   'package.json',
@@ -57,7 +59,7 @@ export function validateConfig(raw: unknown, source: string, registry: readonly 
   for (const key of Object.keys(config)) {
     if (!TOP_LEVEL_KEYS.includes(key)) fail(`unknown key "${key}"; allowed keys: ${TOP_LEVEL_KEYS.join(', ')}`);
   }
-  for (const key of ['only', 'skip'] as const) {
+  for (const key of ['only', 'enable', 'skip'] as const) {
     const list = config[key];
     if (list === undefined) continue;
     if (!Array.isArray(list) || !list.every((id) => typeof id === 'string')) fail(`"${key}" must be a list of transform ids`);

@@ -15,6 +15,7 @@ export interface FixOptions {
   dryRun: boolean;
   check: boolean;
   only?: string[];
+  enable?: string[];
   skip?: string[];
   unsafe: boolean;
   format: 'text' | 'json';
@@ -36,7 +37,7 @@ export async function runFix(options: FixOptions, io: CliIO): Promise<number> {
     const stat = await fs.stat(options.context).catch(() => null);
     if (!stat?.isDirectory()) throw new UsageError(`--context ${options.context}: not a directory`);
   }
-  for (const id of [...(options.only ?? []), ...(options.skip ?? [])]) {
+  for (const id of [...(options.only ?? []), ...(options.enable ?? []), ...(options.skip ?? [])]) {
     if (!transforms.some((t) => t.id === id)) {
       throw new UsageError(`unknown transform "${id}"; known: ${transforms.map((t) => t.id).join(', ')}`);
     }
@@ -96,6 +97,7 @@ function engineSelection(config: DockeroptConfig, options: FixOptions) {
   );
   return {
     only: options.only ?? config.only,
+    enable: [...(config.enable ?? []), ...(options.enable ?? [])],
     skip: [...(options.skip ?? config.skip ?? []), ...off],
     unsafe: options.unsafe || config.unsafe === true,
     transformOptions,

@@ -12,6 +12,7 @@ Options:
   --dry-run             print a unified diff (apply with: patch -p0) and write nothing
   --check               write nothing; exit 1 if any file would change
   --only ID[,ID]        run only these transforms
+  --enable ID[,ID]      also run these opt-in transforms
   --skip ID[,ID]        do not run these transforms
   --unsafe              also apply fixes that change the image by design (runtime-equivalent)
   --format text|json    output format (default: text)
@@ -59,6 +60,7 @@ async function dispatch(argv: string[], io: CliIO): Promise<number> {
         'dry-run': { type: 'boolean' },
         check: { type: 'boolean' },
         only: { type: 'string', multiple: true },
+        enable: { type: 'string', multiple: true },
         skip: { type: 'string', multiple: true },
         unsafe: { type: 'boolean' },
         format: { type: 'string' },
@@ -95,6 +97,7 @@ async function dispatch(argv: string[], io: CliIO): Promise<number> {
       dryRun: values['dry-run'] ?? false,
       check: values.check ?? false,
       only: splitIds(values.only),
+      enable: splitIds(values.enable),
       skip: splitIds(values.skip),
       unsafe: values.unsafe ?? false,
       format,

@@ -54,6 +54,8 @@ export interface Transform {
   id: string;
   title: string;
   contract: Contract;
+  /** False for opt-in transforms, which run only when named in `enable` or `only`. Default true. */
+  enabledByDefault?: boolean;
   /** Higher wins when edits of two transforms overlap in one pass. */
   priority: number;
   /** The options it accepts (from config or the API), with their types. */
