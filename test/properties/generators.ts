@@ -164,7 +164,7 @@ const continuationLine: fc.Arbitrary<ContinuationLine> = fc.oneof({ weight: 4, a
 function flagsArb(options: GeneratorOptions): fc.Arbitrary<string[]> {
   const pool = options.runFlags ?? ['--mount=type=cache,target=/root/.cache', '--network=none'];
   if (pool.length === 0) return fc.constant([]);
-  return fc.oneof({ weight: 4, arbitrary: fc.constant<string[]>([]) }, { weight: 1, arbitrary: fc.subarray([...pool], { minLength: 1, maxLength: 2 }) });
+  return fc.oneof({ weight: 4, arbitrary: fc.constant<string[]>([]) }, { weight: 1, arbitrary: fc.subarray([...pool], { minLength: 1, maxLength: Math.min(2, pool.length) }) });
 }
 
 /**
