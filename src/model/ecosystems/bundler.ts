@@ -21,6 +21,7 @@
  */
 import path from 'node:path';
 import { parseWords, unreadable, type Ecosystem, type InstallCommand, type InstallDirectory, type InstallPlan } from './types.js';
+import { stripHashComment } from './config-text.js';
 
 const INSTALL_FLAGS = {
   boolean: [
@@ -163,7 +164,7 @@ function checkGemfile(text: string, gemfile: string): string[] | string {
   const statements: { line: number; text: string }[] = [];
   let pending: { line: number; text: string } | null = null;
   text.split(/\r?\n/).forEach((raw, index) => {
-    const code = stripRubyComment(raw).trim();
+    const code = stripHashComment(raw).trim();
     if (pending) pending.text += ` ${code}`;
     else if (code) pending = { line: index + 1, text: code };
     if (pending && !/[,(\[{|\\]$/.test(pending.text)) {
@@ -187,17 +188,4 @@ function checkGemfile(text: string, gemfile: string): string[] | string {
     if (!GEMFILE_LINES.some((pattern) => pattern.test(statement))) return `${gemfile} line ${line} is Ruby dockeropt cannot check: ${statement.slice(0, 60)}`;
   }
   return reads;
-}
-
-function stripRubyComment(line: string): string {
-  let quote: string | null = null;
-  for (let i = 0; i < line.length; i++) {
-    const char = line[i]!;
-    if (quote) {
-      if (char === '\\') i++;
-      else if (char === quote) quote = null;
-    } else if (char === '"' || char === "'") quote = char;
-    else if (char === '#') return line.slice(0, i);
-  }
-  return line;
 }

@@ -251,3 +251,17 @@ export function tomlInlineTable(value: string): Map<string, string> | null {
 export function tomlTable(entries: readonly TomlEntry[], table: string): TomlEntry[] {
   return entries.filter((entry) => entry.table === table);
 }
+
+/** A line without its `#` comment, for Ruby and Elixir source: a `#` inside a string is kept. */
+export function stripHashComment(line: string): string {
+  let quote: string | null = null;
+  for (let i = 0; i < line.length; i++) {
+    const char = line[i]!;
+    if (quote) {
+      if (char === '\\') i++;
+      else if (char === quote) quote = null;
+    } else if (char === '"' || char === "'") quote = char;
+    else if (char === '#') return line.slice(0, i);
+  }
+  return line;
+}

@@ -15,6 +15,7 @@
  * the lockfile, deps, build or config folders are skipped.
  */
 import { parseWords, unreadable, type Ecosystem, type InstallDirectory, type InstallPlan } from './types.js';
+import { stripHashComment } from './config-text.js';
 
 /**
  * Ways evaluating mix.exs or a config file reaches other files or commands. Dependencies are not
@@ -85,16 +86,5 @@ function elixirReason(text: string, file: string): string | null {
 }
 
 function stripElixirComments(text: string): string {
-  return text.split(/\r?\n/).map((line) => {
-    let quote: string | null = null;
-    for (let i = 0; i < line.length; i++) {
-      const char = line[i]!;
-      if (quote) {
-        if (char === '\\') i++;
-        else if (char === quote) quote = null;
-      } else if (char === '"' || char === "'") quote = char;
-      else if (char === '#') return line.slice(0, i);
-    }
-    return line;
-  }).join('\n');
+  return text.split(/\r?\n/).map(stripHashComment).join('\n');
 }
