@@ -19,11 +19,14 @@
  * subshells included), a SHELL that is not a POSIX sh or bash with plain options, Windows bases
  * (also through `FROM <stage>`), and RUNs marked `# dockeropt ignore=merge-runs`. Anything
  * between two RUNs but comments (kept, as comment lines of the continuation) or blank lines
- * (dropped) ends a chain.
+ * (dropped) ends a chain. A RUN that only installs dependencies is not joined with a following
+ * RUN that does more: that would tie the install's layer to the build step's inputs and undo (or
+ * block) split-dependency-copy.
  */
 import type { Proposal, TextEdit, Transform } from '../engine/types.js';
 import { ignoredTransforms, isIgnored, type DockerfileModel, type InstructionView, type StageView } from '../model/dockerfile.js';
-import { analyzeScript, type ShellScript } from '../model/shell.js';
+import { matchInstall } from '../model/ecosystems/index.js';
+import { analyzeChain, analyzeScript, type ShellScript } from '../model/shell.js';
 
 const INDENT = '    ';
 
@@ -159,6 +162,9 @@ function pairBlocker(current: Step, next: Step): string | undefined {
   if (flagKey(current.run) !== flagKey(next.run)) {
     return `their flags differ (${flagKey(current.run) || 'none'} vs ${flagKey(next.run) || 'none'})`;
   }
+  if (installsOnly(current.run) && !installsOnly(next.run)) {
+    return `${quote(current.run)} only installs dependencies; kept in its own layer so it stays cached when the sources change (see split-dependency-copy)`;
+  }
   const fresh = freshMountPerRun(current.run);
   if (fresh) return `each RUN gets a fresh ${fresh}, so merged they would see each other's writes to it`;
   if (current.script.errexit) {
@@ -171,6 +177,12 @@ function pairBlocker(current: Step, next: Step): string | undefined {
     return `${quote(next.run)} needs grouping but contains a # comment`;
   }
   return undefined;
+}
+
+/** Whether every command of the RUN is a dependency install that an ecosystem module recognises. */
+function installsOnly(run: InstructionView): boolean {
+  const chain = analyzeChain(run.args);
+  return chain !== null && chain.every((item) => item.words !== null && matchInstall(item.words) !== null);
 }
 
 /** A tmpfs or read-write bind mount: what one RUN writes there, the next RUN does not see. */
