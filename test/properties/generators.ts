@@ -205,7 +205,17 @@ function itemArb(options: GeneratorOptions, earlierStages: string[]): fc.Arbitra
     line(fc.constantFrom('WORKDIR /w', 'WORKDIR /w/app', 'WORKDIR sub', 'WORKDIR /')),
     line(fc.tuple(variable, fc.constantFrom('value', '"a b"', 'x')).map(([v, x]) => `ENV ${v}=${x}`)),
     line(fc.constantFrom('ENV V1 legacy form', 'ARG A1', 'ARG A2=default', 'USER root', 'USER 0', 'LABEL purpose="test"', 'EXPOSE 8080')),
-    line(fc.constantFrom('COPY app.txt ./', 'COPY app.txt /tmp/app.txt', 'ADD app.txt copied.txt')),
+    line(
+      fc.constantFrom(
+        'COPY app.txt ./',
+        'COPY app.txt /tmp/app.txt',
+        'COPY app.txt into/',
+        'COPY *.txt globbed/',
+        'COPY --chown=1000:1000 app.txt owned.txt',
+        'COPY --chmod=600 app.txt private.txt',
+        'ADD app.txt copied.txt',
+      ),
+    ),
     line(fc.constantFrom('CMD ["sh", "-c", "ls"]', 'CMD ls -la', 'ENTRYPOINT ["/bin/sh", "-c"]', 'ENTRYPOINT echo hi')),
   ];
   if (options.shells !== false) {
