@@ -182,6 +182,8 @@ export interface ChainItem {
   end: number;
   /** Its words when it is a simple command (assignments before the name left out), else null. */
   words: string[] | null;
+  /** Names of the variables assigned before the command name (`NODE_ENV=production npm ci`). */
+  assigned: string[];
 }
 
 /**
@@ -219,8 +221,49 @@ export function analyzeChain(script: string): ChainItem[] | null {
               .filter((c): c is Node => c !== null && c.type !== 'variable_assignment' && !c.type.endsWith('redirect'))
               .map((c) => (c.type === 'command_name' ? wordText(c.firstNamedChild ?? c) : wordText(c)))
           : null,
+      assigned: item.namedChildren
+        .filter((c): c is Node => c?.type === 'variable_assignment')
+        .map((c) => c.childForFieldName('name')?.text ?? c.text),
     }));
   } finally {
     tree.delete();
   }
+}
+
+/** One word of a simple command, with its offsets in the script. */
+export interface WordSpan {
+  /** The word as the command sees it when it is a plain string (quotes removed), else as written. */
+  text: string;
+  start: number;
+  end: number;
+}
+
+/**
+ * Every simple command of a script (nested ones included, in source order), each as its words
+ * with their offsets, assignments and redirects left out.
+ */
+export function analyzeCommandSpans(script: string): WordSpan[][] {
+  if (!parser) throw new Error('shell parser not loaded: await loadShellParser() first');
+  const tree = parser.parse(script);
+  if (!tree) throw new Error('tree-sitter returned no tree');
+  const commands: WordSpan[][] = [];
+  const visit = (node: Node): void => {
+    if (node.type === 'command') {
+      commands.push(
+        node.namedChildren
+          .filter((c): c is Node => c !== null && c.type !== 'variable_assignment' && !c.type.endsWith('redirect'))
+          .map((c) => {
+            const word = c.type === 'command_name' ? (c.firstNamedChild ?? c) : c;
+            return { text: wordText(word), start: word.startIndex, end: word.endIndex };
+          }),
+      );
+    }
+    for (const child of node.children) if (child) visit(child);
+  };
+  try {
+    visit(tree.rootNode);
+  } finally {
+    tree.delete();
+  }
+  return commands;
 }

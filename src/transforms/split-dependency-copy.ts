@@ -21,10 +21,11 @@
  * (another RUN, COPY, ADD or a VOLUME); an install that is not at the start of a plain `&&`
  * chain; a non-POSIX SHELL; an install that runs outside the copied folder, or in a subfolder of
  * it below files the tool also looks for in parent folders (a workspace root, .yarnrc, go.work);
- * an install whose inputs cannot be bounded (lifecycle scripts, local path dependencies,
- * `npm install`, an unfrozen lockfile, …); a file it reads that is a symbolic link (copied alone
- * it would dangle); and a context that sends what the install writes (e.g. node_modules not in
- * .dockerignore).
+ * a COPY to a relative destination with a WORKDIR between it and the install (moved below the
+ * install, it would copy into another folder); an install whose inputs cannot be bounded
+ * (lifecycle scripts, local path dependencies, `npm install`, an unfrozen lockfile, …); a file
+ * it reads that is a symbolic link (copied alone it would dangle); and a context that sends what
+ * the install writes (e.g. node_modules not in .dockerignore).
  */
 import path from 'node:path';
 import type { Proposal, TextEdit, Transform } from '../engine/types.js';
@@ -41,7 +42,7 @@ const ALLOWED_COPY_FLAGS = new Set(['chown', 'chmod', 'link']);
 const BASE_WORKDIR = '/\u0000base-workdir';
 const PLAIN_PATH = /^[A-Za-z0-9._@+/-]+$/;
 /** Variables through which package managers take settings that can move what they read or write. */
-const TOOL_VARIABLE = /^(npm_config_|NPM_CONFIG_|YARN_|PNPM_|BUN_|BUNDLE_|GEM_|COMPOSER|PIP_|PIPENV_|POETRY_|UV_|VIRTUAL_ENV|MIX_|HEX_|GO|CARGO_)/;
+const TOOL_VARIABLE = /^(npm_config_|NPM_CONFIG_|YARN_|PNPM_|BUN_|BUNDLE_|GEM_|COMPOSER|PIP_|PIPENV_|POETRY_|UV_|VIRTUAL_ENV|MIX_|HEX_|GO|CARGO_|MAVEN_|MVNW_|GRADLE_|ORG_GRADLE_|JAVA_TOOL_OPTIONS|JDK_JAVA_OPTIONS|_JAVA_OPTIONS|DOTNET_|NUGET_|MSBUILD)/;
 /** Those that only pick versions, logging, caches outside the folder, or a venv the ecosystems already count as written. */
 const HARMLESS_TOOL_VARIABLES = new Set([
   'npm_config_loglevel', 'NPM_CONFIG_LOGLEVEL', 'npm_config_fund', 'npm_config_audit', 'NPM_CONFIG_UPDATE_NOTIFIER',
@@ -51,7 +52,9 @@ const HARMLESS_TOOL_VARIABLES = new Set([
   'PIPENV_VENV_IN_PROJECT', 'POETRY_VIRTUALENVS_IN_PROJECT', 'POETRY_VIRTUALENVS_CREATE', 'POETRY_NO_INTERACTION',
   'POETRY_VERSION', 'POETRY_HOME', 'UV_COMPILE_BYTECODE', 'UV_LINK_MODE', 'UV_NO_CACHE', 'UV_PYTHON_DOWNLOADS',
   'MIX_ENV', 'HEX_HTTP_TIMEOUT', 'GOOS', 'GOARCH', 'GOPROXY', 'GOPRIVATE', 'GONOSUMDB', 'GONOSUMCHECK', 'GOSUMDB',
-  'GOTOOLCHAIN',
+  'GOTOOLCHAIN', 'DOTNET_CLI_TELEMETRY_OPTOUT', 'DOTNET_NOLOGO', 'DOTNET_SKIP_FIRST_TIME_EXPERIENCE', 'DOTNET_GENERATE_ASPNET_CERTIFICATE',
+  'DOTNET_RUNNING_IN_CONTAINER', 'DOTNET_USE_POLLING_FILE_WATCHER', 'DOTNET_SYSTEM_GLOBALIZATION_INVARIANT', 'DOTNET_CLI_UI_LANGUAGE',
+  'NUGET_XMLDOC_MODE', 'MSBUILDDISABLENODEREUSE', 'MAVEN_VERSION', 'GRADLE_VERSION',
 ]);
 
 interface PendingCopy {
@@ -88,7 +91,7 @@ export const splitDependencyCopy: Transform = {
         }
         if (keyword === 'WORKDIR') workdir = resolveWorkdir(workdir, instruction.args.trim());
         if (keyword === 'SHELL') shellChanged = true;
-        toolVariable ??= variablesSet(instruction).find((name) => TOOL_VARIABLE.test(name) && !HARMLESS_TOOL_VARIABLES.has(name)) ?? null;
+        toolVariable ??= variablesSet(instruction).find(isToolVariable) ?? null;
         if (keyword === 'COPY') pending = copiesOneFolder(instruction, ctx.buildContext) ? { copy: instruction, workdir, blocked: null } : null;
         else if (pending && !pending.blocked && !NEUTRAL_KEYWORDS.has(keyword)) {
           pending.blocked = `\`${snippet(instruction)}\` runs between the COPY and the install`;
@@ -106,6 +109,10 @@ function copiesOneFolder(copy: InstructionView, context: BuildContext | null): b
   const source = path.posix.normalize(args[0]!).replace(/\/$/, '');
   if (source === '.') return true;
   return context !== null && !/[*?[$]/.test(source) && context.isSentDirectory(source);
+}
+
+function isToolVariable(name: string): boolean {
+  return TOOL_VARIABLE.test(name) && !HARMLESS_TOOL_VARIABLES.has(name);
 }
 
 /** Names an ENV or ARG sets (ARGs are in the environment of the RUNs below them). */
@@ -161,6 +168,8 @@ function splitAt(
   const fail = (reason: string) => skip(pending.copy, run, reason);
   if (pending.blocked) return fail(pending.blocked);
   if (stageSetting) return fail(stageSetting);
+  const prefixed = chain.slice(0, installs.length).flatMap((item) => item.assigned).find(isToolVariable);
+  if (prefixed) return fail(`the install sets ${prefixed}, which may change which files it reads or writes`);
   if (!context) return fail('the build context is not available, so the files the install reads cannot be checked');
 
   const copy = pending.copy;
@@ -179,6 +188,10 @@ function splitAt(
   const installRelative = path.posix.relative(destinationDir, runWorkdir);
   if (installRelative.startsWith('..') || path.posix.isAbsolute(installRelative)) {
     return fail(`the install runs in ${runWorkdir.replace(BASE_WORKDIR, "the base image's WORKDIR")}, outside the folder the COPY fills`);
+  }
+  // Moved below the install, a relative destination would resolve against the later WORKDIR.
+  if (!path.posix.isAbsolute(destination) && runWorkdir !== pending.workdir) {
+    return fail(`a WORKDIR between the COPY and the install changes what its relative destination ${destination} means, so moved below the install it would copy elsewhere`);
   }
   const installDir = path.posix.join(sourceDir, installRelative).replace(/^\.$/, '');
   const directory = scopedDirectory(context, installDir);

@@ -3,7 +3,10 @@ import { bundler } from './bundler.js';
 import { cargo } from './cargo.js';
 import { composer } from './composer.js';
 import { corepack } from './corepack.js';
+import { dotnet } from './dotnet.js';
 import { go } from './go.js';
+import { gradle } from './gradle.js';
+import { maven } from './maven.js';
 import { mix } from './mix.js';
 import { npm } from './npm.js';
 import { pip } from './pip.js';
@@ -17,7 +20,7 @@ import { yarn } from './yarn.js';
 export type { Ecosystem, InstallCommand, InstallDirectory, InstallPlan } from './types.js';
 
 /** Every ecosystem whose installs dockeropt understands. */
-export const ecosystems: readonly Ecosystem[] = [npm, yarn, pnpm, bun, corepack, pip, uv, poetry, pipenv, go, bundler, composer, mix, cargo];
+export const ecosystems: readonly Ecosystem[] = [npm, yarn, pnpm, bun, corepack, pip, uv, poetry, pipenv, go, bundler, composer, mix, cargo, maven, gradle, dotnet];
 
 /**
  * The install a simple command runs, a reason it cannot be split, or null when it is no install.

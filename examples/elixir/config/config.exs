@@ -1,0 +1,5 @@
+import Config
+
+config :greeter, greeting: "hello"
+
+import_config "#{config_env()}.exs"

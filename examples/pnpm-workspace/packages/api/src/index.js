@@ -1,0 +1,3 @@
+const { greet } = require("@shop/shared");
+
+console.log(greet("shop"));

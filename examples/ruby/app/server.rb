@@ -1,0 +1,5 @@
+require "sinatra/base"
+
+class Server < Sinatra::Base
+  get("/") { "hello" }
+end
