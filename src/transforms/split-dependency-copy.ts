@@ -33,7 +33,7 @@ import type { BuildContext } from '../model/context.js';
 import type { Arg, Env } from 'dockerfile-ast';
 import { joinContinuationsWithOffsets, type DockerfileModel, type InstructionView } from '../model/dockerfile.js';
 import { matchInstall, type InstallCommand, type InstallDirectory } from '../model/ecosystems/index.js';
-import { analyzeChain, type ChainItem } from '../model/shell.js';
+import { analyzeChain, analyzeScript, type ChainItem } from '../model/shell.js';
 
 /** Instructions that read no files and may stand between the COPY and the install. */
 const NEUTRAL_KEYWORDS = new Set(['ENV', 'ARG', 'LABEL', 'EXPOSE', 'USER', 'WORKDIR', 'STOPSIGNAL', 'HEALTHCHECK', 'CMD', 'ENTRYPOINT', 'MAINTAINER', 'ONBUILD']);
@@ -147,7 +147,8 @@ function splitAt(
   const chain = analyzeChain(run.args);
   const installs: InstallCommand[] = [];
   if (!chain) {
-    return null;
+    const installs = analyzeScript(run.args).commandWords.some((words) => matchInstall(words) !== null);
+    return installs ? skip(pending.copy, run, 'the install is not part of a plain && chain (a ;, ||, pipe or redirect around it), so it cannot be cut out') : null;
   }
   for (const item of chain) {
     const match = item.words ? matchInstall(item.words, installs) : null;

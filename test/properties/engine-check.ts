@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { findTransform, optimize } from '../../src/index.js';
-import { buildScenario, compareImages, ENGINES, writeContext, type BuildResult, type EngineName, type Scenario } from '../e2e/engine/index.js';
+import { baseImagesOf, buildScenario, compareImages, ENGINES, writeContext, type BuildResult, type EngineName, type Scenario } from '../e2e/engine/index.js';
 
 export const PROPERTY_RUNS = Number(process.env['DOCKEROPT_PROPERTY_RUNS'] ?? 40);
 export const PROPERTY_SEED = Number(process.env['DOCKEROPT_PROPERTY_SEED'] ?? 20261129);
@@ -26,6 +26,15 @@ export interface EngineCheckReport {
   /** Of those, how many had an original that built (the rest failed on both sides alike). */
   built: number;
   mismatches: number;
+  /** `compared` and `built` per label (by default the scenario's first base image). */
+  byLabel: Record<string, { compared: number; built: number }>;
+}
+
+export interface EngineCheckOptions<S extends Scenario> {
+  /** Rewritten scenarios to build (default PROPERTY_RUNS). */
+  runs?: number;
+  /** What to count scenarios by in `byLabel` (default: the first image the Dockerfile builds FROM). */
+  label?: (scenario: S) => string;
 }
 
 /** Rewrites a scenario with one transform, reading its context from a temporary folder. */
@@ -52,11 +61,16 @@ export function requireSameImage(engine: EngineName, original: BuildResult, rewr
 }
 
 /** Runs the property; resolves to what it built, and rejects with the shrunk counterexample. */
-export async function checkTransformOnEngines(transformId: string, scenarios: fc.Arbitrary<Scenario>): Promise<EngineCheckReport> {
+export async function checkTransformOnEngines<S extends Scenario>(
+  transformId: string,
+  scenarios: fc.Arbitrary<S>,
+  options: EngineCheckOptions<S> = {},
+): Promise<EngineCheckReport> {
   const transform = findTransform(transformId);
   if (!transform) throw new Error(`unknown transform ${transformId}`);
   const ignorePaths = transform.contract === 'identical-except-caches' ? [...(transform.cachePaths ?? [])] : [];
-  const report: EngineCheckReport = { transform: transformId, seed: PROPERTY_SEED, compared: 0, built: 0, mismatches: 0 };
+  const report: EngineCheckReport = { transform: transformId, seed: PROPERTY_SEED, compared: 0, built: 0, mismatches: 0, byLabel: {} };
+  const labelOf = options.label ?? ((scenario: S) => baseImagesOf(scenario.dockerfile, scenario.buildArgs)[0] ?? 'scratch');
   const property = fc.asyncProperty(scenarios, async (scenario) => {
     const output = await rewrite(transformId, scenario);
     fc.pre(output !== scenario.dockerfile);
@@ -88,11 +102,33 @@ export async function checkTransformOnEngines(transformId: string, scenarios: fc
     }
     report.compared++;
     if (originalBuilt) report.built++;
+    const counts = (report.byLabel[labelOf(scenario)] ??= { compared: 0, built: 0 });
+    counts.compared++;
+    if (originalBuilt) counts.built++;
   });
-  await fc.assert(property, { numRuns: PROPERTY_RUNS, seed: PROPERTY_SEED, maxSkipsPerRun: 200 });
+  await fc.assert(property, { numRuns: options.runs ?? PROPERTY_RUNS, seed: PROPERTY_SEED, maxSkipsPerRun: 200 });
   return report;
 }
 
+/** One report for several runs of the same transform's property (e.g. one per ecosystem). */
+export function mergeReports(reports: readonly EngineCheckReport[]): EngineCheckReport {
+  const merged: EngineCheckReport = { transform: reports[0]?.transform ?? '?', seed: PROPERTY_SEED, compared: 0, built: 0, mismatches: 0, byLabel: {} };
+  for (const report of reports) {
+    merged.compared += report.compared;
+    merged.built += report.built;
+    merged.mismatches += report.mismatches;
+    for (const [label, counts] of Object.entries(report.byLabel)) {
+      const total = (merged.byLabel[label] ??= { compared: 0, built: 0 });
+      total.compared += counts.compared;
+      total.built += counts.built;
+    }
+  }
+  return merged;
+}
+
 export function describeReport(report: EngineCheckReport): string {
-  return `[dockeropt properties] ${report.transform}: ${report.compared} scenarios rewritten, built on ${ENGINES.join(' + ')} and compared (${report.built} built, the rest failed alike), ${report.mismatches} mismatches, seed ${report.seed}`;
+  const labels = Object.entries(report.byLabel)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([label, counts]) => `${label} ${counts.compared}/${counts.built}`);
+  return `[dockeropt properties] ${report.transform}: ${report.compared} scenarios rewritten, built on ${ENGINES.join(' + ')} and compared (${report.built} built, the rest failed alike), ${report.mismatches} mismatches, seed ${report.seed}${labels.length > 0 ? `; rewritten/built by ${labels.join(', ')}` : ''}`;
 }

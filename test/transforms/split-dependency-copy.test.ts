@@ -48,6 +48,8 @@ describe('split-dependency-copy reasons', () => {
     'skip-npm-lockfile-ignored': /needs package-lock\.json/,
     'skip-npm-local-dependency': /local path file:\.\/lib/,
     'skip-package-manager-variable-prefix': /install sets npm_config_userconfig/,
+    'skip-workdir-between-relative-copy': /a WORKDIR between the COPY and the install changes what its relative destination/,
+    'skip-install-behind-redirect': /not part of a plain && chain/,
     'skip-package-manager-env': /sets npm_config_userconfig, which may change which files/,
     'skip-run-between': /`RUN .\/configure` runs between the COPY and the install/,
     'skip-install-outside-copy': /outside the folder the COPY fills/,

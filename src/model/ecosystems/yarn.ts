@@ -7,8 +7,9 @@
  * a project instead of installing it), else classic, the yarn the node images ship. A .yarnrc.yml
  * that pins neither is ambiguous (yarn 1 would ignore `--immutable`): skipped.
  *
- * Classic reads package.json, yarn.lock, .yarnrc, .npmrc, .yarnclean, the `yarn-path` release and
- * every workspace member's package.json; it writes node_modules (root and members) and .pnp.js.
+ * Classic reads package.json, yarn.lock, .yarnrc, .yarnrc.yml (for its yarnPath), .npmrc,
+ * .yarnclean, the release it hands over to and every workspace member's package.json; it writes
+ * node_modules (root and members) and .pnp.js.
  * It may rewrite yarn.lock unless given `--frozen-lockfile` or `--pure-lockfile`; it silently
  * ignores `--immutable` (yarnpkg/yarn#8684). Settings in .yarnrc/.yarnrc.yml do not count: the
  * environment can override them.
@@ -175,7 +176,8 @@ function planClassic(directory: InstallDirectory, root: PackageJson, members: st
   }
   const releaseRead = releaseFile(directory, release);
   if (releaseRead !== null && typeof releaseRead === 'object') return releaseRead;
-  const reads = [...manifests, 'yarn.lock', ...sentFiles(directory, ['.yarnrc', '.npmrc', '.yarnclean']), ...(releaseRead ? [releaseRead] : [])];
+  // .yarnrc.yml counts too: its yarnPath decides which yarn runs, even when that is a yarn 1.
+  const reads = [...manifests, 'yarn.lock', ...sentFiles(directory, ['.yarnrc', '.yarnrc.yml', '.npmrc', '.yarnclean']), ...(releaseRead ? [releaseRead] : [])];
   return { reads, writes: [...CLASSIC_WRITES, ...members.map((member) => `${member}/node_modules`)] };
 }
 

@@ -7,15 +7,16 @@ node_need_manifest() {
 }
 
 # node_workspace_dirs: the workspace member folders (those holding a package.json), sorted.
-# Reads package.json "workspaces" (array or {packages: [...]}) and pnpm-workspace.yaml "packages:".
+# pnpm reads pnpm-workspace.yaml "packages:" and ignores package.json "workspaces"; npm and yarn
+# read package.json "workspaces" (array or {packages: [...]}) and ignore pnpm-workspace.yaml.
 # Not modelled: negated patterns ("!x") and "**" (it matches like "*").
 node_workspace_dirs() {
   {
-    if [ -f package.json ]; then
+    if [ "$SI_TOOL" != pnpm ] && [ -f package.json ]; then
       si_json items workspaces package.json
       si_json items workspaces/packages package.json
     fi
-    if [ -f pnpm-workspace.yaml ]; then
+    if [ "$SI_TOOL" = pnpm ] && [ -f pnpm-workspace.yaml ]; then
       awk '
         /^packages:/ { on = 1; next }
         /^[^ \t#-]/ { on = 0 }
@@ -83,9 +84,10 @@ node_write_modules() {
   echo "added $# packages, and audited $(($# + 1)) packages in 0s"
 }
 
-# node_lifecycle: run the root package's install lifecycle scripts, as npm does after install.
+# node_lifecycle [EVENTS]: run the root package's install lifecycle scripts, as npm does after
+# install (default: preinstall install postinstall prepare).
 node_lifecycle() {
-  for _ev in preinstall install postinstall prepare; do
+  for _ev in ${1:-preinstall install postinstall prepare}; do
     _body=$(si_json get "scripts/$_ev" package.json)
     [ -n "$_body" ] || continue
     PATH="$PWD/node_modules/.bin:$PATH" npm_lifecycle_event=$_ev si_run_script "$_ev" "$_body" "npm ERR! code ELIFECYCLE; npm ERR!"

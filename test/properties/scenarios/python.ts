@@ -1,0 +1,176 @@
+/**
+ * pip, Poetry and uv projects: requirements files (nested, with constraints, with local or
+ * editable lines), pyproject.toml with or without a lockfile, Poetry's package mode and
+ * poetry.toml, uv's workspaces, dynamic metadata and local sources, a `.venv` sent in the
+ * context, and the flags that keep the project itself (its sources) out of the install.
+ */
+import fc from 'fast-check';
+import { ignoreArb, middleArb, oneIn, parentArb, parentFiles, weighted, type EcosystemScenarios, type Files } from './common.js';
+
+const appFiles: Files = { 'app/__init__.py': '', 'app/main.py': 'print("hi")\n', 'README.md': '# app\n', 'tests/test_app.py': 'def test(): pass\n' };
+const pythonThen = fc.constantFrom(null, 'python app/main.py', 'cp -r app /opt/app');
+const venvFile: Files = { '.venv/pyvenv.cfg': 'home = /usr/bin\n' };
+
+export const pip: EcosystemScenarios = {
+  ecosystem: 'pip',
+  base: 'python:3.11',
+  cmd: ['python', 'app.py'],
+  project: fc
+    .record({
+      middle: middleArb(['ENV PIP_NO_CACHE_DIR=1']),
+      pip: fc.constantFrom('pip', 'pip3', 'python -m pip'),
+      nested: fc.boolean(),
+      constraint: fc.boolean(),
+      localLine: weighted<string | null>([null, 4], ['-e .', 1], ['./lib', 1]),
+      packages: fc.subarray(['flask==3.0.3', 'requests', 'gunicorn>=22'], { minLength: 1 }),
+      noCache: fc.boolean(),
+      ignore: ignoreArb(['*.md', 'tests'], ['requirements/base.txt']),
+      then: fc.constantFrom(null, 'python app.py', 'cp app.py app.bak'),
+    })
+    .map((s) => {
+      const files: Files = { 'app.py': 'print("hi")\n', 'README.md': '# app\n', 'setup.py': 'from setuptools import setup\n', 'lib/setup.py': '\n' };
+      const lines = [...s.packages, ...(s.localLine ? [s.localLine] : [])];
+      if (s.nested) {
+        files['requirements/base.txt'] = `${s.constraint ? '-c constraints.txt\n' : ''}${lines.join('\n')}\n`;
+        if (s.constraint) files['requirements/constraints.txt'] = 'flask==3.0.3\n';
+        files['requirements.txt'] = '-r requirements/base.txt\n';
+      } else {
+        files['requirements.txt'] = `${lines.join('\n')}\n`;
+      }
+      return { files, ignore: s.ignore, middle: s.middle, install: `${s.pip} install${s.noCache ? ' --no-cache-dir' : ''} -r requirements.txt`, then: s.then };
+    }),
+};
+
+export const poetry: EcosystemScenarios = {
+  ecosystem: 'poetry',
+  base: 'python:3.11',
+  cmd: ['python', 'app/main.py'],
+  project: fc
+    .record({
+      middle: middleArb(['ENV POETRY_VIRTUALENVS_IN_PROJECT=true'], ['ENV POETRY_VIRTUALENVS_CREATE=false'], ['ENV POETRY_CACHE_DIR=/app/.poetry-cache']),
+      noRoot: fc.constantFrom(true, true, false),
+      /** `package-mode = false`: Poetry installs only the dependencies, as with --no-root. */
+      packageMode: fc.constantFrom(true, true, false),
+      groups: fc.constantFrom('', ' --only main', ' --without dev', ' --with dev'),
+      quiet: fc.constantFrom('', ' --no-interaction --no-ansi', ' -n'),
+      deps: fc.subarray(['flask', 'requests', 'gunicorn'], { minLength: 1 }),
+      lockfile: weighted([true, 5], [false, 1]),
+      poetryToml: weighted<string | null>([null, 2], ['[virtualenvs]\nin-project = true', 2], ['[virtualenvs]\ncreate = false', 1], ['cache-dir = "cache"', 1]),
+      venvSent: oneIn(3),
+      /** A dependency on a local folder, in pyproject.toml and the lock; --no-directory leaves it out. */
+      directoryDep: oneIn(4),
+      noDirectory: fc.boolean(),
+      plugins: oneIn(8),
+      ignore: ignoreArb(['*.md', '.venv', 'tests'], ['poetry.lock', 'poetry.toml']),
+      then: pythonThen,
+    })
+    .map((s) => {
+      const pyproject = [
+        '[tool.poetry]',
+        'name = "app"',
+        'version = "0.1.0"',
+        'description = ""',
+        'authors = ["Dev <dev@example.com>"]',
+        ...(s.packageMode ? [] : ['package-mode = false']),
+        '',
+        '[tool.poetry.dependencies]',
+        'python = "^3.11"',
+        ...s.deps.map((d) => `${d} = "*"`),
+        ...(s.directoryDep ? ['lib = { path = "lib", develop = true }'] : []),
+        '',
+        '[tool.poetry.group.dev.dependencies]',
+        'pytest = "^8.0"',
+        ...(s.plugins ? ['', '[tool.poetry.requires-plugins]', 'poetry-plugin-export = ">=1.8"'] : []),
+        '',
+        '[build-system]',
+        'requires = ["poetry-core"]',
+        'build-backend = "poetry.core.masonry.api"',
+        '',
+      ];
+      const files: Files = { ...appFiles, 'pyproject.toml': pyproject.join('\n') };
+      if (s.lockfile) {
+        const packages = [...s.deps, 'pytest'].map((d) => `[[package]]\nname = "${d}"\nversion = "1.0.0"\noptional = false\npython-versions = ">=3.8"\nfiles = []\n`);
+        if (s.directoryDep) packages.push('[[package]]\nname = "lib"\nversion = "0.1.0"\noptional = false\npython-versions = "*"\nfiles = []\ndevelop = true\n\n[package.source]\ntype = "directory"\nurl = "lib"\n');
+        files['poetry.lock'] = `# This file is automatically @generated by Poetry 1.8.2 and should not be changed by hand.\n\n${packages.join('\n')}\n[metadata]\nlock-version = "2.0"\npython-versions = "^3.11"\ncontent-hash = "0123abcd"\n`;
+      }
+      if (s.directoryDep) files['lib/pyproject.toml'] = '[tool.poetry]\nname = "lib"\nversion = "0.1.0"\n';
+      if (s.poetryToml) files['poetry.toml'] = `${s.poetryToml}\n`;
+      if (s.venvSent) Object.assign(files, venvFile);
+      const flags = `${s.noRoot ? ' --no-root' : ''}${s.groups}${s.directoryDep && s.noDirectory ? ' --no-directory' : ''}${s.quiet}`;
+      return { files, ignore: s.ignore, middle: s.middle, install: `poetry install${flags}`, then: s.then };
+    }),
+};
+
+const UV_COMMANDS = [
+  'uv sync --frozen --no-install-project',
+  'uv sync --locked --no-install-project',
+  'uv sync --frozen --no-install-project --no-dev',
+  'uv sync --locked',
+  'uv sync --no-install-project',
+  'uv pip install --system -r requirements.txt',
+  'uv pip install --system --no-cache -r requirements.txt',
+];
+
+export const uv: EcosystemScenarios = {
+  ecosystem: 'uv',
+  base: 'python:3.11',
+  cmd: ['python', 'app/main.py'],
+  project: fc
+    .record({
+      middle: middleArb(['ENV UV_COMPILE_BYTECODE=1'], ['ENV UV_PROJECT_ENVIRONMENT=/opt/venv']),
+      command: fc.constantFrom(...UV_COMMANDS),
+      deps: fc.subarray(['flask>=3.0', 'requests', 'gunicorn'], { minLength: 1 }),
+      lockfile: weighted([true, 5], [false, 1]),
+      /** `dynamic = ["version"]`: `uv sync --locked` may build the project to read it. */
+      dynamic: oneIn(3),
+      workspace: oneIn(8),
+      localSource: oneIn(8),
+      pythonVersion: fc.boolean(),
+      uvToml: weighted<string | null>([null, 3], ['compile-bytecode = true', 2], ['cache-dir = ".uv-cache"', 1]),
+      venvSent: oneIn(3),
+      /** For `uv pip install -r`: a line that installs the project or a local folder. */
+      localLine: weighted<string | null>([null, 4], ['-e .', 1], ['./lib', 1]),
+      ignore: ignoreArb(['*.md', '.venv', '.python-version', 'tests'], ['uv.lock', 'pyproject.toml']),
+      then: pythonThen,
+      parent: parentArb,
+    })
+    .map((s) => {
+      const pyproject = [
+        '[project]',
+        'name = "app"',
+        s.dynamic ? 'dynamic = ["version"]' : 'version = "0.1.0"',
+        'requires-python = ">=3.11"',
+        'dependencies = [',
+        ...s.deps.map((d) => `    "${d}",`),
+        ...(s.localSource ? ['    "lib",'] : []),
+        ']',
+        '',
+        '[dependency-groups]',
+        'dev = ["pytest>=8"]',
+        ...(s.workspace ? ['', '[tool.uv.workspace]', 'members = ["packages/*"]'] : []),
+        ...(s.localSource ? ['', '[tool.uv.sources]', 'lib = { path = "lib" }'] : []),
+        '',
+      ];
+      const files: Files = { ...appFiles, 'pyproject.toml': pyproject.join('\n') };
+      if (s.lockfile) {
+        const names = [...s.deps.map((d) => d.replace(/[>=].*/, '')), 'pytest'];
+        const packages = [
+          `[[package]]\nname = "app"\nversion = "0.1.0"\nsource = { editable = "." }\ndependencies = [\n${names.map((n) => `    { name = "${n}" },`).join('\n')}\n]\n`,
+          ...names.map((n) => `[[package]]\nname = "${n}"\nversion = "1.0.0"\nsource = { registry = "https://pypi.org/simple" }\n`),
+          ...(s.localSource ? ['[[package]]\nname = "lib"\nversion = "0.1.0"\nsource = { directory = "lib" }\n'] : []),
+        ];
+        files['uv.lock'] = `version = 1\nrequires-python = ">=3.11"\n\n${packages.join('\n')}`;
+      }
+      if (s.workspace) files['packages/a/pyproject.toml'] = '[project]\nname = "a"\nversion = "0.1.0"\n';
+      if (s.localSource) files['lib/pyproject.toml'] = '[project]\nname = "lib"\nversion = "0.1.0"\n';
+      if (s.pythonVersion) files['.python-version'] = '3.11\n';
+      if (s.uvToml) files['uv.toml'] = `${s.uvToml}\n`;
+      if (s.venvSent) Object.assign(files, venvFile);
+      if (s.command.includes('requirements.txt')) {
+        files['requirements.txt'] = `${[...s.deps, ...(s.localLine ? [s.localLine] : [])].join('\n')}\n`;
+        if (s.localLine === './lib') files['lib/pyproject.toml'] ??= '[project]\nname = "lib"\nversion = "0.1.0"\n';
+      }
+      const parent = parentFiles(s.parent, { 'pyproject.toml': '[tool.uv.workspace]\nmembers = ["svc"]\n' });
+      return { files, ignore: s.ignore, parent, middle: s.middle, install: s.command, then: s.then };
+    }),
+};
