@@ -1,6 +1,13 @@
 // The base images the e2e Dockerfiles build FROM. No registry is reachable, so each one is
 // busybox-static plus the package-manager stand-ins (./standins), with the environment of the
 // official image it stands in for, built locally under the official name in both engines.
+//
+// Full language images carry every stand-in, including gcc (cc, g++, c++), git and curl, as the
+// buildpack-deps based originals do; their -slim variants leave those three off the PATH (apt-get
+// installs them from the stand-in library, like the real package would), and runtime images
+// (debian slim, the JRE, ASP.NET) carry only their runtime. The distroless stand-ins hold busybox
+// as /bin/sh and nothing else: the stand-in "binaries" that go and cargo write are sh scripts, so
+// they need a shell that the real distroless images do not have.
 
 import { copyFileSync, chmodSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -11,7 +18,7 @@ export const STANDIN_DIR = join(dirname(fileURLToPath(import.meta.url)), 'standi
 
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
-type Variant = 'debian' | 'alpine' | 'busybox';
+type Variant = 'debian' | 'alpine' | 'busybox' | 'distroless';
 
 export interface BaseImageSpec {
   /** The name Dockerfiles use, as BuildKit resolves it (`node:20`, `busybox`, `mcr.microsoft.com/...`). */
@@ -25,7 +32,18 @@ export interface BaseImageSpec {
   /** Extra /etc/passwd and /etc/group lines. */
   users?: string[];
   groups?: string[];
+  /** Stand-ins to leave off the PATH (a -slim variant without gcc, git and curl). */
+  omit?: string[];
+  /** Only these stand-ins on the PATH (a runtime image). */
+  only?: string[];
 }
+
+/** What a -slim variant lacks compared with the full image. */
+const FULL_ONLY = ['gcc', 'git', 'curl'];
+/** The stand-ins every Debian runtime image has. */
+const DEBIAN_BASICS = ['apt', 'apt-get', 'useradd', 'groupadd'];
+/** Tool stand-ins that apt-get installs into /usr/bin (kept in the stand-in library of every Debian image). */
+const APT_TOOLS = ['gcc', 'git', 'curl'];
 
 export const BASE_IMAGES: readonly BaseImageSpec[] = [
   {
@@ -55,7 +73,7 @@ export const BASE_IMAGES: readonly BaseImageSpec[] = [
     ],
     cmd: ['sh'],
     workdir: '/go',
-    dirs: [['/go', 0o1777], ['/go/bin', 0o1777], ['/go/src', 0o1777]],
+    dirs: [['/go', 0o1777], ['/go/bin', 0o1777], ['/go/src', 0o1777], ['/usr/local/go/bin']],
   },
   { name: 'debian:bookworm', variant: 'debian', env: [], cmd: ['bash'] },
   { name: 'alpine:3.19', variant: 'alpine', env: [], cmd: ['/bin/sh'] },
@@ -128,9 +146,73 @@ export const BASE_IMAGES: readonly BaseImageSpec[] = [
       ['NUGET_XMLDOC_MODE', 'skip'],
     ],
     cmd: ['bash'],
-    dirs: [['/usr/share/dotnet']],
+    dirs: [['/usr/share/dotnet/sdk']],
   },
   { name: 'busybox', variant: 'busybox', env: [], cmd: ['sh'] },
+
+  // Slim variants and runtime images (the multi-stage and slim-base transforms name them).
+  {
+    name: 'node:20-slim',
+    variant: 'debian',
+    env: [['NODE_VERSION', '20.11.1'], ['YARN_VERSION', '1.22.19']],
+    cmd: ['node'],
+    dirs: [['/home/node']],
+    users: ['node:x:1000:1000::/home/node:/bin/sh'],
+    groups: ['node:x:1000:'],
+    omit: FULL_ONLY,
+  },
+  {
+    name: 'python:3.11-slim',
+    variant: 'debian',
+    env: [['LANG', 'C.UTF-8'], ['PYTHON_VERSION', '3.11.8']],
+    cmd: ['python3'],
+    dirs: [['/usr/local/lib/python3.11/site-packages']],
+    omit: FULL_ONLY,
+  },
+  { name: 'debian:bookworm-slim', variant: 'debian', env: [], cmd: ['bash'], only: DEBIAN_BASICS },
+  {
+    name: 'maven:3.9-eclipse-temurin-21',
+    variant: 'debian',
+    env: [
+      ['JAVA_HOME', '/opt/java/openjdk'],
+      ['PATH', `/opt/java/openjdk/bin:${DEFAULT_PATH}`],
+      ['MAVEN_HOME', '/usr/share/maven'],
+      ['MAVEN_CONFIG', '/root/.m2'],
+    ],
+    cmd: ['mvn'],
+    dirs: [['/opt/java/openjdk/bin'], ['/usr/share/maven']],
+  },
+  {
+    name: 'eclipse-temurin:21-jre',
+    variant: 'debian',
+    env: [
+      ['JAVA_HOME', '/opt/java/openjdk'],
+      ['PATH', `/opt/java/openjdk/bin:${DEFAULT_PATH}`],
+      ['LANG', 'en_US.UTF-8'],
+      ['JAVA_VERSION', 'jdk-21.0.2+13'],
+    ],
+    cmd: ['jshell'],
+    dirs: [['/opt/java/openjdk/bin']],
+    only: ['java', ...DEBIAN_BASICS],
+  },
+  {
+    name: 'mcr.microsoft.com/dotnet/aspnet:8.0',
+    variant: 'debian',
+    env: [
+      ['APP_UID', '1654'],
+      ['ASPNETCORE_HTTP_PORTS', '8080'],
+      ['DOTNET_RUNNING_IN_CONTAINER', 'true'],
+      ['DOTNET_VERSION', '8.0.4'],
+      ['ASPNET_VERSION', '8.0.4'],
+    ],
+    cmd: ['bash'],
+    dirs: [['/usr/share/dotnet/shared']],
+    users: ['app:x:1654:1654::/home/app:/bin/sh'],
+    groups: ['app:x:1654:'],
+    only: ['dotnet', ...DEBIAN_BASICS],
+  },
+  { name: 'gcr.io/distroless/static-debian12', variant: 'distroless', env: [['SSL_CERT_FILE', '/etc/ssl/certs/ca-certificates.crt']], cmd: [] },
+  { name: 'gcr.io/distroless/base-debian12', variant: 'distroless', env: [['SSL_CERT_FILE', '/etc/ssl/certs/ca-certificates.crt']], cmd: [] },
 ];
 
 /** The name buildah stores an image under (`docker.io/library/node:20`). */
@@ -146,12 +228,12 @@ export function slug(name: string): string {
   return name.replace(/[^A-Za-z0-9.-]+/g, '_');
 }
 
-/** The stand-ins installed in a variant: every tool, except apk (Debian) or apt-get/useradd (Alpine). */
-function standinsFor(variant: Variant): string[] {
-  if (variant === 'busybox') return [];
+/** The stand-ins on an image's PATH: every tool, except apk (Debian) or apt-get/useradd (Alpine), then `only`/`omit`. */
+function standinsFor(spec: BaseImageSpec): string[] {
+  if (spec.variant === 'busybox' || spec.variant === 'distroless') return [];
   const all = readdirSync(STANDIN_DIR).filter((f) => !f.includes('.'));
-  const skip = variant === 'alpine' ? ['apt-get', 'apt', 'useradd', 'groupadd'] : ['apk'];
-  return all.filter((f) => !skip.includes(f)).sort();
+  const skip = spec.variant === 'alpine' ? ['apt-get', 'apt', 'useradd', 'groupadd'] : ['apk'];
+  return all.filter((f) => !skip.includes(f) && (!spec.only || spec.only.includes(f)) && !(spec.omit ?? []).includes(f)).sort();
 }
 
 const LIB_FILES = ['lib.sh', 'node-common.sh', 'py-common.sh', 'json.awk', 'pom.awk'];
@@ -206,8 +288,31 @@ function writeMode(path: string, content: string, mode = 0o644): void {
   chmodSync(path, mode);
 }
 
+/** A distroless stand-in: busybox as /bin/sh only, the users, CA bundle and zoneinfo of the real one. */
+function assembleDistroless(dir: string, spec: BaseImageSpec): void {
+  const bb = findBusybox();
+  for (const d of ['bin', 'etc', 'etc/ssl/certs', 'usr/share/zoneinfo', 'home/nonroot', 'root', 'var', 'dev', 'proc', 'sys', 'run']) mkdirMode(join(dir, d));
+  mkdirMode(join(dir, 'tmp'), 0o1777);
+  chmodSync(join(dir, 'root'), 0o700);
+  copyFileSync(bb.path, join(dir, 'bin/busybox'));
+  chmodSync(join(dir, 'bin/busybox'), 0o755);
+  symlinkSync('busybox', join(dir, 'bin/sh'));
+  writeMode(join(dir, 'etc/passwd'), 'root:x:0:0:root:/root:/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n');
+  writeMode(join(dir, 'etc/group'), 'root:x:0:\nnobody:x:65534:\nnonroot:x:65532:\n');
+  for (const f of ['etc/hosts', 'etc/resolv.conf', 'etc/hostname']) writeMode(join(dir, f), '');
+  writeMode(join(dir, 'etc/ssl/certs/ca-certificates.crt'), '# CA bundle (stand-in)\n');
+  writeMode(join(dir, 'usr/share/zoneinfo/UTC'), 'TZif (stand-in)\n');
+  writeMode(join(dir, 'etc/os-release'), 'PRETTY_NAME="Distroless"\nID=debian\nVERSION_ID="12"\n');
+  writeMode(join(dir, 'etc/dockeropt-base'), `${spec.name}\n`);
+}
+
 /** Writes the root filesystem of one base image into `dir` (which must not exist yet). */
 export function assembleRootfs(dir: string, spec: BaseImageSpec): void {
+  if (spec.variant === 'distroless') {
+    mkdirMode(dir);
+    assembleDistroless(dir, spec);
+    return;
+  }
   const bb = findBusybox();
   mkdirMode(dir);
   for (const d of ['bin', 'sbin', 'usr', 'usr/bin', 'usr/sbin', 'usr/local', 'usr/local/bin', 'usr/local/sbin', 'usr/local/lib', 'usr/share',
@@ -258,13 +363,17 @@ export function assembleRootfs(dir: string, spec: BaseImageSpec): void {
     mkdirMode(join(dir, 'var/cache/apk'));
   }
 
-  const tools = standinsFor(spec.variant);
+  const tools = standinsFor(spec);
   if (tools.length > 0) {
     const lib = join(dir, 'usr/local/lib/dockeropt-standins');
     mkdirMode(lib);
     for (const f of LIB_FILES) copyWithMode(join(STANDIN_DIR, f), join(lib, f), 0o644);
+    if (spec.variant === 'debian') {
+      mkdirMode(join(lib, 'tools'));
+      for (const t of APT_TOOLS) copyWithMode(join(STANDIN_DIR, t), join(lib, 'tools', t), 0o755);
+    }
     for (const t of tools) copyWithMode(join(STANDIN_DIR, t), join(dir, 'usr/local/bin', t), 0o755);
-    for (const [alias, target] of [['pip3', 'pip'], ['python3', 'python'], ['python3.11', 'python']] as const) {
+    for (const [alias, target] of [['pip3', 'pip'], ['python3', 'python'], ['python3.11', 'python'], ['cc', 'gcc'], ['g++', 'gcc'], ['c++', 'gcc']] as const) {
       if (tools.includes(target)) symlinkSync(target, join(dir, 'usr/local/bin', alias));
     }
   }
@@ -282,6 +391,6 @@ export function baseDockerfile(spec: BaseImageSpec): string {
   const lines = ['FROM scratch', 'COPY rootfs/ /'];
   for (const [k, v] of env) lines.push(`ENV ${k}=${v}`);
   if (spec.workdir) lines.push(`WORKDIR ${spec.workdir}`);
-  lines.push(`CMD ${JSON.stringify(spec.cmd)}`);
+  if (spec.cmd.length > 0) lines.push(`CMD ${JSON.stringify(spec.cmd)}`);
   return lines.join('\n') + '\n';
 }

@@ -9,7 +9,8 @@
 import { inject } from 'vitest';
 import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, chmodSync, existsSync } from 'node:fs';
 import { dirname, join, normalize, isAbsolute } from 'node:path';
-import { engineBuild, engineExport, enginePruneCache, engineRemove, ensureBases, type EngineState } from './engines.js';
+import { dockerEnv, engineBuild, engineExport, enginePruneCache, engineRemove, ensureBases, type EngineState } from './engines.js';
+import { run as runProcess, runOk } from './proc.js';
 import { compareImages, snapshotFromArchive, type CompareOptions, type EngineName, type ImageSnapshot } from './snapshot.js';
 import { FS_KEYWORDS, parseDockerfileSteps, type DfInstruction } from './dockerfile-steps.js';
 
@@ -317,6 +318,58 @@ export async function checkEnginesAgree(scenario: Scenario, opts: CompareOptions
     buildkit,
     buildah,
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running images and their size
+
+export interface RunImageOptions {
+  /** Arguments after the image (replace its CMD). */
+  args?: string[];
+  /** Replaces the image's ENTRYPOINT. */
+  entrypoint?: string;
+  timeoutMs?: number;
+}
+
+export interface RunImageResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function refOf(image: ImageSnapshot | string): string {
+  return typeof image === 'string' ? image : image.ref;
+}
+
+/**
+ * Runs an image kept with `keepImage: true` (its CMD/ENTRYPOINT, or `args`) in a throw-away
+ * container without a network: `docker run --rm --network=none` against the harness's own dockerd.
+ * BuildKit only: buildah has no daemon to run a container's config as `docker run` does.
+ */
+export async function runImage(engine: EngineName, image: ImageSnapshot | string, opts: RunImageOptions = {}): Promise<RunImageResult> {
+  if (engine !== 'buildkit') throw new Error('runImage runs images on the BuildKit engine (dockerd) only');
+  const s = requireEngine(engine).buildkit;
+  const args = ['run', '--rm', '--network=none', ...(opts.entrypoint !== undefined ? ['--entrypoint', opts.entrypoint] : []), refOf(image), ...(opts.args ?? [])];
+  const r = await runProcess(s.docker, args, { env: dockerEnv(s), timeoutMs: opts.timeoutMs ?? 60_000 });
+  return { code: r.code, stdout: r.stdout.toString('utf8'), stderr: r.stderr };
+}
+
+/** The size the engine reports for a kept image (`docker image inspect`: the sum of its layers, uncompressed). */
+export async function imageSize(engine: EngineName, image: ImageSnapshot | string): Promise<number> {
+  if (engine !== 'buildkit') throw new Error('imageSize reads sizes from the BuildKit engine (dockerd) only');
+  const s = requireEngine(engine).buildkit;
+  const r = await runOk(s.docker, ['image', 'inspect', '--format', '{{.Size}}', refOf(image)], { env: dockerEnv(s) });
+  return Number(r.stdout.toString('utf8').trim());
+}
+
+/** The sum of the regular files' sizes in a snapshot: an engine-independent image size. */
+export function fileBytes(image: ImageSnapshot): number {
+  return Object.values(image.files).reduce((sum, entry) => sum + (entry.type === 'file' ? (entry.size ?? 0) : 0), 0);
+}
+
+/** Removes images kept with `keepImage: true`. */
+export async function removeImages(engine: EngineName, images: ReadonlyArray<ImageSnapshot | string>): Promise<void> {
+  await engineRemove(requireEngine(engine), engine, images.map(refOf));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -323,6 +323,38 @@ const CASES: Case[] = [
     steps: ['RUN apk add --no-cache curl && ! ls /var/cache/apk/APKINDEX.* 2>/dev/null'],
     expect: ['/usr/share/doc/curl/installed', ['/etc/apk/world', (e) => (e.text ?? '').includes('curl')]],
   },
+  {
+    tool: 'gcc',
+    from: 'python:3.11-slim',
+    files: { 'hello.c': 'int main(void) { return 0; }\n' },
+    steps: [
+      fails('gcc -o hello hello.c', 'not found'),
+      'COPY hello.c .',
+      'RUN apt-get update && apt-get install -y --no-install-recommends build-essential && gcc -o /out/hello hello.c && /out/hello',
+      fails('cc missing.c', 'missing.c: No such file or directory'),
+    ],
+    expect: [['/usr/bin/gcc', { mode: 0o755 }], '/usr/bin/cc', '/usr/bin/g++', ['/out/hello', (e) => (e.text ?? '').includes('built by the gcc stand-in')]],
+    absent: ['/usr/local/bin/gcc', '/usr/local/bin/git', '/usr/local/bin/curl'],
+  },
+  {
+    tool: 'git-curl',
+    from: 'node:20',
+    files: {},
+    steps: [
+      'RUN git clone --depth 1 https://github.com/example/assets.git /opt/assets && cd /opt/assets && git rev-parse HEAD',
+      'RUN curl -fsSL -o /opt/x.tgz https://example.com/x.tgz',
+      fails('git clone https://github.com/example/assets.git /opt/assets', 'already exists'),
+    ],
+    expect: [['/opt/assets/README.standin', { text: 'cloned from https://github.com/example/assets.git by the git stand-in\n' }], '/opt/assets/.git/HEAD', ['/opt/x.tgz', { text: 'curl stand-in: https://example.com/x.tgz\n' }]],
+  },
+  {
+    tool: 'java',
+    from: 'eclipse-temurin:21-jre',
+    files: { 'app.jar': 'jar\n' },
+    steps: [fails('java -jar app.jar', 'Unable to access jarfile app.jar'), 'COPY app.jar .', 'RUN java -jar app.jar | grep -q "java stand-in ran app.jar"'],
+    expect: ['/app/app.jar'],
+    absent: ['/usr/local/bin/mvn', '/usr/local/bin/gcc', '/usr/local/bin/npm'],
+  },
 ];
 
 function scenarioOf(c: Case): Scenario {
