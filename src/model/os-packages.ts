@@ -131,11 +131,11 @@ export const OS_CACHE_PATHS: Record<OsManager, readonly string[]> = {
   zypper: ['/var/cache/zypp'],
 };
 
-/** Whether the command writes the index: an update, `apk add` without `--no-cache`, `apk -U`, or any yum/dnf/zypper command that fetches metadata. */
+/** Whether the command writes the index: an update, `apk add` without `--no-cache` (with it, even `-U` keeps no index), or any yum/dnf/zypper command that fetches metadata. */
 export function writesIndex(command: OsPackageCommand): boolean {
   if (command.action === 'update') return true;
   if (command.manager === 'apk') {
-    return command.action === 'install' && (!hasOption(command, '--no-cache') || hasOption(command, '-U', '--update-cache', '--update'));
+    return command.action === 'install' && !hasOption(command, '--no-cache');
   }
   if (command.manager === 'apt') return false;
   return command.action === 'install' || command.action === 'query';
