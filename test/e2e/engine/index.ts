@@ -435,6 +435,21 @@ function fromEarlierStage(stages: ReturnType<typeof parseDockerfileSteps>['stage
   return stages.slice(0, index).some((s, i) => s.name === image || String(i) === image);
 }
 
+
+/** Every instruction of the file as a probe step, with the status the log gave it. */
+function stepsWithStatus(df: ReturnType<typeof parseDockerfileSteps>, result: Map<number, StepStatus>): ProbeStep[] {
+  return df.stages.flatMap((st) =>
+    st.instructions.map((ins) => ({
+      stage: ins.stage,
+      stageName: st.name,
+      indexInStage: ins.indexInStage,
+      line: ins.line,
+      keyword: ins.keyword,
+      text: ins.text,
+      status: result.get(ins.index) ?? baseStatus(ins),
+    })),
+  );
+}
 /** Reads BuildKit's plain progress: `#N [stage k/n] INSTR` then `#N CACHED` / `#N DONE` / `#N ERROR`. */
 export function parseBuildkitSteps(dockerfile: string, log: string): { steps: ProbeStep[]; warnings: string[] } {
   const df = parseDockerfileSteps(dockerfile);
@@ -475,18 +490,7 @@ export function parseBuildkitSteps(dockerfile: string, log: string): { steps: Pr
     const s = status.get(id);
     result.set(ins.index, ins.keyword === 'FROM' ? 'base' : s === 'cached' ? 'cached' : s === 'error' ? 'failed' : 'ran');
   }
-  const steps = df.stages.flatMap((st) =>
-    st.instructions.map((ins) => ({
-      stage: ins.stage,
-      stageName: st.name,
-      indexInStage: ins.indexInStage,
-      line: ins.line,
-      keyword: ins.keyword,
-      text: ins.text,
-      status: result.get(ins.index) ?? baseStatus(ins),
-    })),
-  );
-  return { steps, warnings };
+  return { steps: stepsWithStatus(df, result), warnings };
 }
 
 /** Reads buildah's output: `[s/S] STEP i/n: INSTR`, then `--> Using cache ...` for a hit. */
@@ -524,18 +528,7 @@ export function parseBuildahSteps(dockerfile: string, log: string, failed: boole
     }
   }
   if (failed && lastOpen && result.get(lastOpen.index) === 'ran') result.set(lastOpen.index, 'failed');
-  const steps = df.stages.flatMap((st) =>
-    st.instructions.map((ins) => ({
-      stage: ins.stage,
-      stageName: st.name,
-      indexInStage: ins.indexInStage,
-      line: ins.line,
-      keyword: ins.keyword,
-      text: ins.text,
-      status: result.get(ins.index) ?? baseStatus(ins),
-    })),
-  );
-  return { steps, warnings };
+  return { steps: stepsWithStatus(df, result), warnings };
 }
 
 function probeSerial(state: EngineState): number {
