@@ -1,11 +1,10 @@
 /**
  * split-dependency-copy keeps the image: real builds of generated scenarios of every ecosystem it
- * rewrites (npm, yarn, pnpm, pip, Poetry, uv, Go, Bundler, Composer, Mix) on BuildKit and buildah
- * (see engine-check.ts and split-scenarios.ts).
+ * rewrites (split-scenarios.ts) on BuildKit and buildah (see engine-check.ts).
  *
- * One property per ecosystem, each with an equal part of the runs (4 of the default 40), so that
- * every ecosystem gets its share of rewritten scenarios: drawn from one mix, 40 runs over ten
- * ecosystems would leave some with one or none. The last line sums them up per ecosystem.
+ * One property per ecosystem, each with an equal part of the runs (3 of the default 40), so that
+ * every ecosystem gets its share of rewritten scenarios: drawn from one mix, 40 runs over more
+ * than a dozen ecosystems would leave some with one or none. The last line sums them up per ecosystem.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { engineGate } from '../e2e/engine/index.js';

@@ -2,8 +2,7 @@
  * fast-check generator of build scenarios for split-dependency-copy: a Dockerfile that copies a
  * whole folder and then installs dependencies, plus a build context for it, for every ecosystem
  * the transform rewrites and the base images carry a stand-in for (test/e2e/engine/standins):
- * npm, yarn, pnpm, pip, Poetry, uv, Go, Bundler, Composer and Mix. Bun and Pipenv have no
- * stand-in, so they are left out.
+ * npm, yarn, pnpm, pip, Poetry, uv, Go, Bundler, Composer, Mix, Maven, Gradle, .NET, Bun and Pipenv.
  *
  * Each ecosystem's generator (test/properties/scenarios/) varies what decides whether its split
  * is safe: lockfiles present or not, `.dockerignore` entries (also ones that exclude a manifest),
@@ -13,11 +12,15 @@
  * to the COPY. The commands are the ones the stand-ins model, so every scenario builds for real.
  */
 import fc from 'fast-check';
+import { bun } from './scenarios/bun.js';
 import { scenarioArb, type EcosystemScenarios, type SplitScenario } from './scenarios/common.js';
 import { mix } from './scenarios/elixir.js';
+import { dotnet } from './scenarios/dotnet.js';
 import { go } from './scenarios/go.js';
+import { gradle, maven } from './scenarios/jvm.js';
 import { npm, pnpm, yarn } from './scenarios/node.js';
 import { composer } from './scenarios/php.js';
+import { pipenv } from './scenarios/pipenv.js';
 import { pip, poetry, uv } from './scenarios/python.js';
 import { bundler } from './scenarios/ruby.js';
 
@@ -26,8 +29,9 @@ export type { SplitScenario } from './scenarios/common.js';
 /**
  * Weights: about 1 / (the share of the ecosystem's scenarios that the transform rewrites), as
  * measured in process (npm 30%, yarn 19%, pnpm 25%, pip 44%, Poetry 21%, uv 18%, Go 45%,
- * Bundler 20%, Composer 18%, Mix 19%), so that in the mix each gets about a tenth of the
- * rewritten scenarios. split-dependency-copy.unit.test.ts fails when one falls far behind.
+ * Bundler 20%, Composer 18%, Mix 19%, Maven 30%, Gradle 24%, .NET 32%, Bun 18%, Pipenv 23%),
+ * so that in the mix each gets about an equal share of the rewritten scenarios.
+ * split-dependency-copy.unit.test.ts fails when one falls far behind.
  */
 const WEIGHTED: [EcosystemScenarios, number][] = [
   [npm, 3],
@@ -40,6 +44,11 @@ const WEIGHTED: [EcosystemScenarios, number][] = [
   [bundler, 4],
   [composer, 5],
   [mix, 5],
+  [maven, 3],
+  [gradle, 4],
+  [dotnet, 3],
+  [bun, 5],
+  [pipenv, 4],
 ];
 
 /** Each ecosystem's scenarios on their own (the real-engine property runs them one ecosystem at a time). */

@@ -148,6 +148,18 @@ export const BASE_IMAGES: readonly BaseImageSpec[] = [
     cmd: ['bash'],
     dirs: [['/usr/share/dotnet/sdk']],
   },
+  {
+    // Debian based, with bun (and no npm) on the PATH, root by default, a bun user for `USER bun`.
+    name: 'oven/bun:1',
+    variant: 'debian',
+    env: [['BUN_RUNTIME_TRANSPILER_CACHE_PATH', '0'], ['BUN_INSTALL_BIN', '/usr/local/bin']],
+    cmd: ['/usr/local/bin/bun'],
+    workdir: '/home/bun/app',
+    dirs: [['/home/bun'], ['/home/bun/app']],
+    users: ['bun:x:1000:1000::/home/bun:/bin/sh'],
+    groups: ['bun:x:1000:'],
+    only: ['bun', ...DEBIAN_BASICS],
+  },
   { name: 'busybox', variant: 'busybox', env: [], cmd: ['sh'] },
 
   // Slim variants and runtime images (the multi-stage and slim-base transforms name them).

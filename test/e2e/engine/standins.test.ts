@@ -2,6 +2,7 @@
 // file it needs is missing, writes where the real tool writes, and is deterministic (the same
 // inputs give the same image on a rebuild and on the other engine).
 
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { buildScenario, compareImages, engineGate, type FsEntry, type Scenario } from './index.js';
 
@@ -34,6 +35,15 @@ const npmFiles = {
   'packages/ui/package.json': '{"name": "@web/ui", "dependencies": {"react": "18"}}',
   'src/index.js': 'console.log(1);\n',
 };
+
+const pipfile = '[[source]]\nurl = "https://pypi.org/simple"\nname = "pypi"\n\n[packages]\nflask = "*"\n\n[dev-packages]\npytest = "*"\n';
+/** A Pipfile.lock whose _meta.hash.sha256 is that of `forPipfile` (the stand-in's model of Pipenv's hash). */
+const pipfileLock = (forPipfile: string): string =>
+  JSON.stringify({
+    _meta: { hash: { sha256: createHash('sha256').update(forPipfile).digest('hex') }, 'pipfile-spec': 6 },
+    default: { flask: { version: '==3.0.3' } },
+    develop: { pytest: { version: '==8.2.0' } },
+  });
 
 const CASES: Case[] = [
   {
@@ -149,6 +159,66 @@ const CASES: Case[] = [
     ],
     expect: ['/app/.venv/lib/python3.11/site-packages/httpx/__init__.py', ['/root/.cache/uv/archive-v0', { type: 'dir' }]],
     absent: ['/app/.venv/lib/python3.11/site-packages/pytest'],
+  },
+  {
+    tool: 'bun',
+    from: 'oven/bun:1',
+    files: {
+      ...npmFiles,
+      'bun.lock': '{\n  "lockfileVersion": 1,\n  "packages": {\n    "express": [],\n    "react": [],\n    "vitest": [],\n  }\n}\n',
+    },
+    steps: [
+      fails('bun install --frozen-lockfile', 'could not find a package.json'),
+      'COPY package.json ./',
+      fails('bun install --frozen-lockfile', 'lockfile had changes, but lockfile is frozen'),
+      'COPY bun.lock ./',
+      // bun runs the root project's own postinstall (not its dependencies'): it reads src/.
+      fails('bun install --frozen-lockfile', 'script "postinstall" failed'),
+      'COPY packages packages',
+      'RUN bun install --frozen-lockfile --ignore-scripts --production && test ! -e .postinstall',
+      'COPY . .',
+      'RUN bun install --frozen-lockfile && bun run build',
+    ],
+    expect: [
+      '/app/node_modules/express/package.json',
+      '/app/node_modules/react/package.json',
+      '/app/node_modules/vitest/package.json',
+      ['/app/node_modules/@web/ui', { type: 'symlink', target: '../../packages/ui' }],
+      ['/app/.postinstall', { text: 'ok\n' }],
+      ['/app/dist.js', { text: 'console.log(1);\n' }],
+      ['/root/.bun/install/cache', { type: 'dir' }],
+    ],
+    absent: ['/usr/local/bin/npm', '/app/node_modules/.package-lock.json'],
+  },
+  {
+    tool: 'pipenv',
+    from: 'python:3.11',
+    files: {
+      Pipfile: pipfile,
+      'Pipfile.lock': pipfileLock(pipfile),
+      'stale/Pipfile': pipfile.replace('flask', 'django'),
+      'stale/Pipfile.lock': pipfileLock(pipfile),
+      'app/main.py': 'print(1)\n',
+    },
+    steps: [
+      fails('pipenv install --deploy --system', 'Pipfile not found'),
+      'COPY Pipfile ./',
+      fails('pipenv sync', 'Pipfile.lock not found'),
+      'COPY stale stale',
+      fails('cd stale && pipenv install --deploy --system', 'is out of date'),
+      'COPY Pipfile.lock ./',
+      'RUN pipenv install --deploy --system',
+      'ENV PIPENV_VENV_IN_PROJECT=1',
+      'RUN pipenv sync --dev',
+    ],
+    expect: [
+      '/usr/local/lib/python3.11/site-packages/flask/__init__.py',
+      '/app/.venv/pyvenv.cfg',
+      '/app/.venv/lib/python3.11/site-packages/flask/__init__.py',
+      '/app/.venv/lib/python3.11/site-packages/pytest/__init__.py',
+      ['/root/.cache/pipenv/http-v2', { type: 'dir' }],
+    ],
+    absent: ['/usr/local/lib/python3.11/site-packages/pytest', '/app/stale/.venv'],
   },
   {
     tool: 'go',

@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { ignoreArb, json, middleArb, oneIn, parentArb, parentFiles, weighted, type EcosystemScenarios, type Files } from './common.js';
 
-const nodeProject = fc.record({
+export const nodeProject = fc.record({
   deps: fc.dictionary(fc.constantFrom('left-pad', 'lodash', 'express', 'chalk'), fc.constantFrom('1.0.0', '2.1.3', '^4.17.21'), { maxKeys: 3 }),
   devDeps: fc.boolean(),
   /** A root script the install runs; it reads a source file. */
@@ -20,17 +20,17 @@ const nodeProject = fc.record({
   /** Above a subfolder install: nothing, a README, or a workspace root that lists the subfolder. */
   parent: parentArb,
 });
-type NodeProject = typeof nodeProject extends fc.Arbitrary<infer T> ? T : never;
+export type NodeProject = typeof nodeProject extends fc.Arbitrary<infer T> ? T : never;
 
-const nodeMiddle = middleArb(['ENV NODE_ENV=production']);
+export const nodeMiddle = middleArb(['ENV NODE_ENV=production']);
 /** After the install: nothing, the tool running the build script, or a command that reads a source. */
-const nodeThen = (...tool: string[]) => fc.constantFrom(null, ...tool, 'cp src/index.js built.js');
+export const nodeThen = (...tool: string[]) => fc.constantFrom(null, ...tool, 'cp src/index.js built.js');
 
 /**
  * package.json (with `extra` fields), the sources, and what `p` adds. `workspaces` says where
  * members are declared: package.json's field (npm, yarn) or pnpm-workspace.yaml.
  */
-function nodeFiles(p: NodeProject, options: { localSpec: string; workspaces: 'package.json' | 'pnpm-workspace.yaml'; extra?: Record<string, unknown> }): Files {
+export function nodeFiles(p: NodeProject, options: { localSpec: string; workspaces: 'package.json' | 'pnpm-workspace.yaml'; extra?: Record<string, unknown> }): Files {
   const scripts: Record<string, string> = { build: 'cat src/index.js > dist.js' };
   if (p.lifecycle) scripts[p.lifecycle] = `cat src/index.js > ${p.lifecycle}.out`;
   const manifest: Record<string, unknown> = {
@@ -55,7 +55,7 @@ function nodeFiles(p: NodeProject, options: { localSpec: string; workspaces: 'pa
   return files;
 }
 
-const packageJsonRoot: Files = { 'package.json': json({ name: 'repo', private: true, workspaces: ['svc'] }) };
+export const packageJsonRoot: Files = { 'package.json': json({ name: 'repo', private: true, workspaces: ['svc'] }) };
 
 export const npm: EcosystemScenarios = {
   ecosystem: 'npm',
