@@ -54,6 +54,8 @@ export async function runEngine(source: string, options: EngineOptions): Promise
   let doc = firstDoc;
   let passes = 0;
   let lastFindings: Finding[] = [];
+  /** Fixes dropped because they broke the file, kept across passes: a later pass may not propose them again. */
+  const internalErrors: Finding[] = [];
 
   for (let pass = 1; pass <= MAX_PASSES + 1; pass++) {
     const candidates = collect(doc, transforms, options, buildContext, pass);
@@ -66,7 +68,7 @@ export async function runEngine(source: string, options: EngineOptions): Promise
     for (const candidate of rejected) {
       // The dropped fix is reported once, as the internal error, not also as a fix on offer.
       lastFindings.splice(lastFindings.indexOf(candidate.finding), 1);
-      lastFindings.push({
+      internalErrors.push({
         ...candidate.finding,
         message: `internal error in ${candidate.transform.id}: its fix broke the Dockerfile, so it was dropped`,
         fixable: false,
@@ -82,9 +84,12 @@ export async function runEngine(source: string, options: EngineOptions): Promise
     passes++;
   }
 
-  const internalErrors = lastFindings.filter((f) => f.message.startsWith('internal error'));
-  const open = lastFindings.filter((f) => !f.message.startsWith('internal error'));
-  const findings = [...applied, ...open, ...internalErrors].map((finding) => locateInInput(finding, history, firstDoc));
+  const located = (list: Finding[]) => list.map((finding) => locateInInput(finding, history, firstDoc));
+  // A dropped fix proposed again in a later pass is dropped again: report it once.
+  const errors = located(internalErrors).filter(
+    (error, index, all) => all.findIndex((other) => other.transform === error.transform && other.offsets.start === error.offsets.start) === index,
+  );
+  const findings = [...located(applied), ...located(lastFindings), ...errors];
   return { output: text, findings, passes };
 }
 

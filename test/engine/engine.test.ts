@@ -166,6 +166,19 @@ describe('applying fixes', () => {
     expect(dropped[0]!.message).toMatch(/^internal error in unterminated/);
   });
 
+  it('still reports a dropped fix when the next pass no longer proposes it', async () => {
+    // `unterminated` only fires while a lowercase `RUN b` exists, which `upper` changes in pass 1.
+    const unterminated = rewriteRuns('unterminated', 1, (i) => i.args === 'a', () => 'a \\');
+    const gated: Transform = { ...unterminated, run: (doc, ctx) => (doc.source.includes('RUN b') ? unterminated.run(doc, ctx) : []) };
+    const upper = rewriteRuns('upper', 1, (i) => i.args === 'b', (args) => args.toUpperCase());
+    const result = await optimize('FROM alpine\nRUN b\nCMD x\nRUN a\n', { transforms: [gated, upper] });
+    expect(result.output).toBe('FROM alpine\nRUN B\nCMD x\nRUN a\n');
+    const dropped = result.findings.filter((f) => f.transform === 'unterminated');
+    expect(dropped).toHaveLength(1);
+    expect(dropped[0]!.message).toMatch(/^internal error in unterminated/);
+    expect(dropped[0]!.range.startLine).toBe(4);
+  });
+
   it('applies the higher-priority fix first and re-runs the other on the new text', async () => {
     const high = rewriteRuns('high', 20, (i) => !i.args.includes('H'), (args) => `${args} H`);
     const low = rewriteRuns('low', 5, (i) => !i.args.includes('L'), (args) => `${args} L`);
