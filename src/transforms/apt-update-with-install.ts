@@ -62,7 +62,7 @@ export const aptUpdateWithInstall: Transform = {
         if (instruction.keyword !== 'RUN') return;
         const update = loneUpdate(doc, instruction, shells.get(instruction) ?? null);
         if (update) {
-          const proposal = moveUpdate(doc, stage, index, update, shells);
+          const proposal = moveUpdate(stage, index, update, shells);
           if (proposal) proposals.push(proposal);
         }
       });
@@ -124,7 +124,6 @@ function installsWith(commands: string[][], manager: OsManager): { installs: boo
 }
 
 function moveUpdate(
-  doc: DockerfileModel,
   stage: StageView,
   updateIndex: number,
   update: LoneUpdate,
@@ -149,7 +148,7 @@ function moveUpdate(
       if (target?.installs) {
         if (update.blocked) return skip(update.blocked);
         if (blocker) return skip(blocker);
-        return joinInto(doc, updateRun, instruction, update, target.updatesFirst, skip);
+        return joinInto(updateRun, instruction, update, target.updatesFirst, skip);
       }
       if (blocker) continue;
       blocker = `${quoteRun(instruction)} runs between the update and the install and might read the package index`;
@@ -212,7 +211,6 @@ function flagKey(run: InstructionView): string {
 }
 
 function joinInto(
-  doc: DockerfileModel,
   updateRun: InstructionView,
   installRun: InstructionView,
   update: LoneUpdate,
@@ -245,10 +243,9 @@ function joinInto(
     edits.push({ start: installRun.argsStart, end: installRun.argsStart, text: `${update.text} && ( ` });
     edits.push({ start: scriptEnd(installRun), end: scriptEnd(installRun), text: ' )' });
   }
-  const line = doc.positionAt(installRun.start).line + 1;
   return {
     ...base,
-    message: `Move \`${update.text}\` into the RUN that installs (line ${line})`,
+    message: `Move \`${update.text}\` into ${quoteRun(installRun)}, which installs`,
     reason: 'A RUN that only refreshes the index stays cached while the install list changes, so later builds install from a stale index; in one RUN the index is fetched whenever the install runs. Only the index caches differ',
     edits,
   };
