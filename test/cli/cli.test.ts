@@ -1,9 +1,20 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, lstatSync, writeFileSync, cpSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync as makeTempDir, readFileSync, rmSync, statSync, symlinkSync, lstatSync, writeFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
+
+/** Temporary folders made by the tests, removed when they end. */
+const temporaryDirs: string[] = [];
+function mkdtempSync(prefix: string): string {
+  const dir = makeTempDir(prefix);
+  temporaryDirs.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of temporaryDirs) rmSync(dir, { recursive: true, force: true });
+});
 
 const MERGEABLE = 'FROM debian:bookworm\nRUN mkdir /a\nRUN touch /a/b\n';
 const MERGED = 'FROM debian:bookworm\nRUN mkdir /a && \\\n    touch /a/b\n';
