@@ -13,13 +13,13 @@ export interface YamlEntry {
   lines: string[];
 }
 
-/** Removes a `#` comment that is outside quotes. */
-function stripComment(line: string, hashStartsComment: (index: number) => boolean): string {
+/** Removes a `#` comment that is outside quotes; a backslash escapes only inside `escaping` quotes. */
+function stripComment(line: string, hashStartsComment: (index: number) => boolean, escaping = '"'): string {
   let quote: string | null = null;
   for (let i = 0; i < line.length; i++) {
     const char = line[i]!;
     if (quote) {
-      if (char === '\\' && quote === '"') i++;
+      if (char === '\\' && escaping.includes(quote)) i++;
       else if (char === quote) quote = null;
     } else if (char === '"' || char === "'") {
       quote = char;
@@ -169,8 +169,18 @@ function unquoteTomlKey(part: string): string {
 
 /** Whether brackets and braces outside strings are balanced. */
 function balanced(value: string): boolean {
+  const { depth, inString } = scanTopLevel(value);
+  return depth <= 0 && !inString;
+}
+
+/**
+ * Walks TOML value text outside its strings: the bracket depth at the end, whether a string is
+ * still open, and the offsets of the commas at depth 0.
+ */
+function scanTopLevel(value: string): { depth: number; inString: boolean; commas: number[] } {
   let depth = 0;
   let quote: string | null = null;
+  const commas: number[] = [];
   for (let i = 0; i < value.length; i++) {
     const char = value[i]!;
     if (quote) {
@@ -179,8 +189,9 @@ function balanced(value: string): boolean {
     } else if (char === '"' || char === "'") quote = char;
     else if (char === '[' || char === '{') depth++;
     else if (char === ']' || char === '}') depth--;
+    else if (char === ',' && depth === 0) commas.push(i);
   }
-  return depth <= 0 && quote === null;
+  return { depth, inString: quote !== null, commas };
 }
 
 /** A TOML basic or literal string value, or null. */
@@ -221,24 +232,8 @@ export function tomlInlineTable(value: string): Map<string, string> | null {
   const map = new Map<string, string>();
   const inner = value.slice(1, -1).trim();
   if (inner === '') return map;
-  let depth = 0;
-  let quote: string | null = null;
-  let start = 0;
-  const parts: string[] = [];
-  for (let i = 0; i < inner.length; i++) {
-    const char = inner[i]!;
-    if (quote) {
-      if (char === '\\' && quote === '"') i++;
-      else if (char === quote) quote = null;
-    } else if (char === '"' || char === "'") quote = char;
-    else if (char === '[' || char === '{') depth++;
-    else if (char === ']' || char === '}') depth--;
-    else if (char === ',' && depth === 0) {
-      parts.push(inner.slice(start, i));
-      start = i + 1;
-    }
-  }
-  parts.push(inner.slice(start));
+  const { commas } = scanTopLevel(inner);
+  const parts = [-1, ...commas].map((comma, index) => inner.slice(comma + 1, commas[index] ?? inner.length));
   for (const part of parts) {
     const match = /^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_.-]+)\s*=\s*(.*?)\s*$/.exec(part);
     if (!match) return null;
@@ -254,14 +249,5 @@ export function tomlTable(entries: readonly TomlEntry[], table: string): TomlEnt
 
 /** A line without its `#` comment, for Ruby and Elixir source: a `#` inside a string is kept. */
 export function stripHashComment(line: string): string {
-  let quote: string | null = null;
-  for (let i = 0; i < line.length; i++) {
-    const char = line[i]!;
-    if (quote) {
-      if (char === '\\') i++;
-      else if (char === quote) quote = null;
-    } else if (char === '"' || char === "'") quote = char;
-    else if (char === '#') return line.slice(0, i);
-  }
-  return line;
+  return stripComment(line, () => true, `"'`);
 }
