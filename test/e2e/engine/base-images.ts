@@ -45,6 +45,32 @@ const DEBIAN_BASICS = ['apt', 'apt-get', 'useradd', 'groupadd'];
 /** Tool stand-ins that apt-get installs into /usr/bin (kept in the stand-in library of every Debian image). */
 const APT_TOOLS = ['gcc', 'git', 'curl'];
 
+/** maven:3 and maven:3.9-eclipse-temurin-21 are the same image under two tags. */
+const MAVEN: Omit<BaseImageSpec, 'name'> = {
+    variant: 'debian',
+    env: [
+      ['JAVA_HOME', '/opt/java/openjdk'],
+      ['PATH', `/opt/java/openjdk/bin:${DEFAULT_PATH}`],
+      ['MAVEN_HOME', '/usr/share/maven'],
+      ['MAVEN_CONFIG', '/root/.m2'],
+    ],
+    cmd: ['mvn'],
+    dirs: [['/opt/java/openjdk/bin'], ['/usr/share/maven']],
+  };
+
+/** The Temurin 21 JDK; its -jre tag keeps only java and the Debian basics. */
+const TEMURIN_21: Omit<BaseImageSpec, 'name'> = {
+    variant: 'debian',
+    env: [
+      ['JAVA_HOME', '/opt/java/openjdk'],
+      ['PATH', `/opt/java/openjdk/bin:${DEFAULT_PATH}`],
+      ['LANG', 'en_US.UTF-8'],
+      ['JAVA_VERSION', 'jdk-21.0.2+13'],
+    ],
+    cmd: ['jshell'],
+    dirs: [['/opt/java/openjdk/bin']],
+};
+
 export const BASE_IMAGES: readonly BaseImageSpec[] = [
   {
     name: 'node:20',
@@ -111,30 +137,8 @@ export const BASE_IMAGES: readonly BaseImageSpec[] = [
     cmd: ['sh'],
     dirs: [['/usr/local/cargo/bin'], ['/usr/local/rustup']],
   },
-  {
-    name: 'maven:3',
-    variant: 'debian',
-    env: [
-      ['JAVA_HOME', '/opt/java/openjdk'],
-      ['PATH', `/opt/java/openjdk/bin:${DEFAULT_PATH}`],
-      ['MAVEN_HOME', '/usr/share/maven'],
-      ['MAVEN_CONFIG', '/root/.m2'],
-    ],
-    cmd: ['mvn'],
-    dirs: [['/opt/java/openjdk/bin'], ['/usr/share/maven']],
-  },
-  {
-    name: 'eclipse-temurin:21',
-    variant: 'debian',
-    env: [
-      ['JAVA_HOME', '/opt/java/openjdk'],
-      ['PATH', `/opt/java/openjdk/bin:${DEFAULT_PATH}`],
-      ['LANG', 'en_US.UTF-8'],
-      ['JAVA_VERSION', 'jdk-21.0.2+13'],
-    ],
-    cmd: ['jshell'],
-    dirs: [['/opt/java/openjdk/bin']],
-  },
+  { ...MAVEN, name: 'maven:3' },
+  { ...TEMURIN_21, name: 'eclipse-temurin:21' },
   {
     name: 'mcr.microsoft.com/dotnet/sdk:8.0',
     variant: 'debian',
@@ -182,31 +186,8 @@ export const BASE_IMAGES: readonly BaseImageSpec[] = [
     omit: FULL_ONLY,
   },
   { name: 'debian:bookworm-slim', variant: 'debian', env: [], cmd: ['bash'], only: DEBIAN_BASICS },
-  {
-    name: 'maven:3.9-eclipse-temurin-21',
-    variant: 'debian',
-    env: [
-      ['JAVA_HOME', '/opt/java/openjdk'],
-      ['PATH', `/opt/java/openjdk/bin:${DEFAULT_PATH}`],
-      ['MAVEN_HOME', '/usr/share/maven'],
-      ['MAVEN_CONFIG', '/root/.m2'],
-    ],
-    cmd: ['mvn'],
-    dirs: [['/opt/java/openjdk/bin'], ['/usr/share/maven']],
-  },
-  {
-    name: 'eclipse-temurin:21-jre',
-    variant: 'debian',
-    env: [
-      ['JAVA_HOME', '/opt/java/openjdk'],
-      ['PATH', `/opt/java/openjdk/bin:${DEFAULT_PATH}`],
-      ['LANG', 'en_US.UTF-8'],
-      ['JAVA_VERSION', 'jdk-21.0.2+13'],
-    ],
-    cmd: ['jshell'],
-    dirs: [['/opt/java/openjdk/bin']],
-    only: ['java', ...DEBIAN_BASICS],
-  },
+  { ...MAVEN, name: 'maven:3.9-eclipse-temurin-21' },
+  { ...TEMURIN_21, name: 'eclipse-temurin:21-jre', only: ['java', ...DEBIAN_BASICS] },
   {
     name: 'mcr.microsoft.com/dotnet/aspnet:8.0',
     variant: 'debian',
